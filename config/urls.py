@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ejournal.core.urls")),
+    path("accounts/", include("ejournal.accounts.urls")),
+    path("school/", include("ejournal.schools.urls")),
+    path("curriculum/", include("ejournal.curriculum.urls")),
+    path("api/v1/", include("ejournal.api.v1.urls")),
+    path("admin/", admin.site.urls),
+]

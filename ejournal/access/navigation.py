@@ -1,0 +1,35 @@
+"""The menu each person sees follows from the same checks that guard the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from ejournal.accounts.models import Role, User
+
+from . import roles
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+def menu_for(user: User) -> list[MenuItem]:
+    items = [MenuItem("Главная", reverse("home"))]
+    if roles.manages_structure(user):
+        items += [
+            MenuItem("Календарь года", reverse("schools:calendar")),
+            MenuItem("Классы", reverse("schools:class_list")),
+            MenuItem("Предметы и учебный план", reverse("curriculum:subjects")),
+            MenuItem("Нагрузка", reverse("curriculum:assignments")),
+            MenuItem("Расписание", reverse("curriculum:timetable")),
+            MenuItem("Замены и изменения", reverse("curriculum:changes")),
+        ]
+    if user.has_role(Role.TEACHER):
+        items.append(MenuItem("КТП", reverse("curriculum:plans")))
+    if user.is_staff:
+        items.append(MenuItem("Администрирование", reverse("admin:index")))
+    return items

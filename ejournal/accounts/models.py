@@ -1,0 +1,100 @@
+"""People: one User per person, several roles per person, parents linked to children."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from ejournal.core.models import SchoolScoped
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "ответственный администратор ЭЖ"
+    DIRECTOR = "director", "директор"
+    DEPUTY = "deputy", "заместитель директора по УВР"
+    TEACHER = "teacher", "учитель"
+    STUDENT = "student", "ученик"
+    PARENT = "parent", "родитель"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY, Role.TEACHER})
+MANAGEMENT_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR, Role.DEPUTY})
+
+
+class User(AbstractUser):
+    """A person of one school. `first_name`/`last_name` from Django; Russian names add the patronymic."""
+
+    school = models.ForeignKey(
+        "schools.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="школа",
+    )
+    middle_name = models.CharField("отчество", max_length=150, blank=True)
+    birth_date = models.DateField("дата рождения", null=True, blank=True)
+    snils = models.CharField("СНИЛС", max_length=14, blank=True)
+    phone = models.CharField("телефон", max_length=20, blank=True)
+    must_change_password = models.BooleanField("сменить пароль при входе", default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "пользователь"
+        verbose_name_plural = "пользователи"
+        ordering = ["last_name", "first_name", "middle_name"]
+        indexes = [models.Index(fields=["school", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова А. П.» as journals print a teacher."""
+        initials = " ".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
+        return f"{self.last_name} {initials}".strip()
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.pk or self.school_id is None:
+            return frozenset()
+        return frozenset(self.role_grants.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class RoleGrant(SchoolScoped):
+    """A role held by a person in their school; a person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField("роль", max_length=16, choices=Role.choices)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "роль"
+        verbose_name_plural = "роли"
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class Guardianship(SchoolScoped):
+    """A parent (законный представитель) of a child; a child may have several, a parent several children."""
+
+    parent = models.ForeignKey(User, on_delete=models.CASCADE, related_name="children_links")
+    child = models.ForeignKey(User, on_delete=models.CASCADE, related_name="parent_links")
+    relation = models.CharField("кем приходится", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "родитель — ребёнок"
+        verbose_name_plural = "родители — дети"
+        constraints = [models.UniqueConstraint(fields=["parent", "child"], name="guardianship_unique")]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class JournalConfig(AppConfig):
+    name = "ejournal.journal"
+    label = "journal"
+    verbose_name = "Журнал"

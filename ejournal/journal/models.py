@@ -1,0 +1,132 @@
+"""What is written into a lesson: marks, attendance, homework; and the history of every change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from ejournal.core.models import SchoolScoped
+
+
+class DeadlineKind(models.TextChoices):
+    ORAL = "oral", "устная работа"
+    WRITTEN = "written", "письменная работа"
+    ESSAY = "essay", "сочинение"
+
+
+class MarkKind(SchoolScoped):
+    """Вид работы with its weight in the weighted average; the school sets both."""
+
+    code = models.SlugField("код", max_length=30)
+    name = models.CharField("вид работы", max_length=100)
+    weight = models.DecimalField("вес", max_digits=4, decimal_places=2, default=Decimal("1.00"))
+    deadline_kind = models.CharField(
+        "срок выставления", max_length=16, choices=DeadlineKind.choices, default=DeadlineKind.ORAL
+    )
+    is_default = models.BooleanField("по умолчанию", default=False)
+
+    class Meta:
+        verbose_name = "вид работы"
+        verbose_name_plural = "виды работ"
+        ordering = ["weight", "name"]
+        constraints = [models.UniqueConstraint(fields=["school", "code"], name="mark_kind_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (вес {self.weight})"
+
+
+MARK_VALUES = ("5", "4", "3", "2", "1", "зач", "незач")
+
+
+class Mark(SchoolScoped):
+    """One mark of a student in a lesson; a lesson can hold several (5/4), ordered by `position`."""
+
+    lesson = models.ForeignKey("curriculum.Lesson", on_delete=models.PROTECT, related_name="marks")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="marks")
+    position = models.PositiveSmallIntegerField(default=0)
+    value = models.CharField("отметка", max_length=6)
+    kind = models.ForeignKey(MarkKind, on_delete=models.PROTECT, related_name="marks")
+    comment = models.CharField("комментарий", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    is_late = models.BooleanField("выставлена после срока", default=False)
+
+    class Meta:
+        verbose_name = "отметка"
+        verbose_name_plural = "отметки"
+        ordering = ["lesson", "student", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "student", "position"], name="mark_position_unique"),
+        ]
+        indexes = [models.Index(fields=["student", "lesson"])]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class AttendanceCode(models.TextChoices):
+    ABSENT = "н", "н — отсутствовал (причина не известна)"
+    ILL = "б", "б — по болезни"
+    EXCUSED = "у", "у — по уважительной причине"
+    UNEXCUSED = "п", "п — без уважительной причины"
+    LATE = "оп", "оп — опоздал"
+
+
+class Attendance(SchoolScoped):
+    lesson = models.ForeignKey("curriculum.Lesson", on_delete=models.PROTECT, related_name="attendance")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendance")
+    code = models.CharField("посещаемость", max_length=2, choices=AttendanceCode.choices)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "отметка посещаемости"
+        verbose_name_plural = "посещаемость"
+        constraints = [models.UniqueConstraint(fields=["lesson", "student"], name="attendance_unique")]
+        indexes = [models.Index(fields=["student", "lesson"])]
+
+
+class Homework(SchoolScoped):
+    lesson = models.ForeignKey("curriculum.Lesson", on_delete=models.CASCADE, related_name="homework")
+    text = models.TextField("домашнее задание")
+    due_date = models.DateField("к дате", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "домашнее задание"
+        verbose_name_plural = "домашние задания"
+        ordering = ["lesson", "id"]
+
+
+class ChangeKind(models.TextChoices):
+    MARK = "mark", "отметка"
+    ATTENDANCE = "attendance", "посещаемость"
+    TOPIC = "topic", "тема урока"
+    HOMEWORK = "homework", "домашнее задание"
+    PERIOD_MARK = "period_mark", "отметка за период"
+    LESSON = "lesson", "урок"
+
+
+class ChangeRecord(SchoolScoped):
+    """Append-only history: who changed what, when, from which value to which, and why."""
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=ChangeKind.choices)
+    lesson = models.ForeignKey("curriculum.Lesson", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "запись истории"
+        verbose_name_plural = "история изменений"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["lesson", "student"])]
