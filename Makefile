@@ -5,7 +5,7 @@ PYTEST  := $(PY) -m pytest -n 2 -q
 export PGHOST ?= 127.0.0.1
 export PGUSER ?= postgres
 
-.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres postgres bench venv demo worker
+.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres postgres bench venv browser
 
 venv: $(VENV_OK)
 
@@ -38,7 +38,11 @@ postgres:
 	@pg_isready -q -h $(PGHOST) || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | tail -1) main start
 	@for i in $$(seq 1 30); do pg_isready -q -h $(PGHOST) && exit 0; sleep 1; done; echo "PostgreSQL is not up"; exit 1
 
-test-sqlite: venv
+# Browser tests drive Debian's chromium; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+
+test-sqlite: venv browser
 	$(PYTEST)
 
 test-postgres: venv postgres

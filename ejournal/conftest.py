@@ -108,3 +108,51 @@ def small_school(db) -> SmallSchool:  # type: ignore[no-untyped-def]
 def other_school(db) -> SmallSchool:  # type: ignore[no-untyped-def]
     """Another school of the region: nothing of it may show through to the first."""
     return build_small_school(name="Школа №2", students_per_class=2)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Debian's chromium driven by Playwright; Playwright never downloads a browser of its own."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):  # type: ignore[no-untyped-def]
+    """A fresh browser page (own cookies) on the live test server."""
+    context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def browser_login(page, user: User, password: str = "Brow-ser-42") -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real login form."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

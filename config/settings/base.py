@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ejournal.accounts.middleware.ForcePasswordChangeMiddleware",
     "ejournal.core.middleware.DomainErrorMiddleware",
 ]
 

@@ -10,3 +10,19 @@ class SchoolScoped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkerBeat(models.Model):
+    """The background worker says it is alive every few seconds; /healthz reads the last beat."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    tasks_done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "фоновый обработчик"
+        verbose_name_plural = "фоновые обработчики"
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -3,6 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.home_view, name="home"),
     path("healthz", views.healthz, name="healthz"),
 ]

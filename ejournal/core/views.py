@@ -1,9 +1,29 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from ejournal.accounts.models import User
+from ejournal.core.time import school_today
+
+from . import health, home
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ЭЖ")
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    day = school_today(user.school.timezone) if user.school else timezone.localdate()
+    page = home.home_page(user, day)
+    return render(request, "core/home.html", {"page": page})
 
 
+@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"ok": True})
+    """For the load balancer and the administrator: 200 when the database answers, 503 when it does not.
+    A silent worker does not take the web down, but shows as `worker.ok = false`."""
+    db = health.database_state()
+    worker = health.worker_state() if db["ok"] else {"ok": False}
+    return JsonResponse({"ok": db["ok"], "database": db, "worker": worker}, status=200 if db["ok"] else 503)
