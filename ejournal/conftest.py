@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -100,12 +102,12 @@ def build_small_school(name: str = "Школа №1", students_per_class: int = 
 
 
 @pytest.fixture
-def small_school(db) -> SmallSchool:  # type: ignore[no-untyped-def]
+def small_school(db: None) -> SmallSchool:
     return build_small_school()
 
 
 @pytest.fixture
-def other_school(db) -> SmallSchool:  # type: ignore[no-untyped-def]
+def other_school(db: None) -> SmallSchool:
     """Another school of the region: nothing of it may show through to the first."""
     return build_small_school(name="Школа №2", students_per_class=2)
 
@@ -123,7 +125,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def chromium():  # type: ignore[no-untyped-def]
+def chromium() -> Iterator[Any]:
     """Debian's chromium driven by Playwright; Playwright never downloads a browser of its own."""
     import os
 
@@ -138,7 +140,7 @@ def chromium():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def browser_page(chromium, live_server):  # type: ignore[no-untyped-def]
+def browser_page(chromium: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser page (own cookies) on the live test server."""
     context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
     page = context.new_page()
@@ -147,7 +149,7 @@ def browser_page(chromium, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def browser_login(page, user: User, password: str = "Brow-ser-42") -> None:  # type: ignore[no-untyped-def]
+def browser_login(page: Any, user: User, password: str = "Brow-ser-42") -> None:
     """Sign in through the real login form."""
     user.set_password(password)
     user.save(update_fields=["password"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from ejournal.accounts.models import Role, User
-from ejournal.curriculum.models import Lesson, Subject, TeachingAssignment
+from ejournal.curriculum.models import Bell, Lesson, Subject, TeachingAssignment, TimetableSlot
 
 from .roles import in_school, manages_structure, reads_whole_school
 
@@ -58,3 +58,58 @@ def can_edit_plan(user: User, assignment: TeachingAssignment) -> bool:
     if not in_school(user) or assignment.school_id != user.school_id:
         return False
     return assignment.teacher_id == user.pk or manages_structure(user)
+
+
+# --- pages and API of curriculum and timetable ------------------------------------------------------
+
+
+def visible_plans(user: User) -> QuerySet[TeachingAssignment]:
+    """Assignments whose КТП the user may open: their own as a teacher; the school's for management."""
+    if not in_school(user):
+        return TeachingAssignment.objects.none()
+    qs = TeachingAssignment.objects.filter(school_id=user.school_id)
+    if reads_whole_school(user):
+        return qs
+    if user.has_role(Role.TEACHER):
+        return qs.filter(teacher=user)
+    return qs.none()
+
+
+def visible_slots(user: User) -> QuerySet[TimetableSlot]:
+    """The weekly grid: the school's for management; for a teacher the slots of what they teach and of the
+    classes they lead."""
+    if not in_school(user):
+        return TimetableSlot.objects.none()
+    qs = TimetableSlot.objects.filter(school_id=user.school_id)
+    if reads_whole_school(user):
+        return qs
+    if user.has_role(Role.TEACHER):
+        return qs.filter(assignment__in=visible_assignments(user).values("pk"))
+    return qs.none()
+
+
+def visible_bells(user: User) -> QuerySet[Bell]:
+    """The bell schedule is no secret to anyone of the school."""
+    if not in_school(user):
+        return Bell.objects.none()
+    return Bell.objects.filter(school_id=user.school_id)
+
+
+def visible_week_teachers(user: User) -> QuerySet[User]:
+    """Teachers whose week of lessons the user may open: every teacher for management, oneself for a teacher."""
+    if not in_school(user):
+        return User.objects.none()
+    teachers = User.objects.filter(school_id=user.school_id, role_grants__role=Role.TEACHER)
+    if reads_whole_school(user):
+        return teachers
+    if user.has_role(Role.TEACHER):
+        return teachers.filter(pk=user.pk)
+    return teachers.none()
+
+
+def assignable_teachers(user: User) -> QuerySet[User]:
+    """Teachers the user may give an assignment or a substitution to: the school's active teachers, for
+    those who manage the timetable."""
+    if not manages_structure(user):
+        return User.objects.none()
+    return User.objects.filter(school_id=user.school_id, is_active=True, role_grants__role=Role.TEACHER)

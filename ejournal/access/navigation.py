@@ -19,6 +19,8 @@ class MenuItem:
 
 def menu_for(user: User) -> list[MenuItem]:
     items = [MenuItem("Главная", reverse("home"))]
+    if roles.is_teacher(user) or roles.reads_whole_school(user):
+        items.append(MenuItem("Журнал", reverse("journal:index")))
     if roles.manages_structure(user):
         items += [
             MenuItem("Календарь года", reverse("schools:calendar")),

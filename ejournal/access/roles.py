@@ -21,8 +21,8 @@ def manages_structure(user: User) -> bool:
 
 
 def manages_people(user: User) -> bool:
-    """Users, roles, enrolment: the responsible administrator."""
-    return in_school(user) and user.has_role(Role.ADMIN, Role.DEPUTY)
+    """Users, roles, enrolment: the responsible administrator (DOMAIN.md), not the deputy."""
+    return in_school(user) and user.has_role(Role.ADMIN)
 
 
 def is_teacher(user: User) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from ejournal.accounts.models import Role, User
-from ejournal.schools.models import AcademicYear, ClassGroup, Enrolment, Subgroup
+from ejournal.schools.models import AcademicYear, ClassGroup, Enrolment, Holiday, PeriodScheme, Subgroup
 
 from .roles import in_school, reads_whole_school
 
@@ -42,6 +42,8 @@ def led_classes(user: User) -> QuerySet[ClassGroup]:
 
 
 def visible_subgroups(user: User) -> QuerySet[Subgroup]:
+    if not in_school(user):
+        return Subgroup.objects.none()
     return Subgroup.objects.filter(school_id=user.school_id, class_group__in=visible_classes(user))
 
 
@@ -68,6 +70,8 @@ def visible_students(user: User) -> QuerySet[User]:
 
 
 def visible_enrolments(user: User) -> QuerySet[Enrolment]:
+    if not in_school(user):
+        return Enrolment.objects.none()
     return Enrolment.objects.filter(school_id=user.school_id, class_group__in=visible_classes(user))
 
 
@@ -75,3 +79,31 @@ def children_of(user: User) -> QuerySet[User]:
     if not in_school(user) or not user.has_role(Role.PARENT):
         return User.objects.none()
     return User.objects.filter(school_id=user.school_id, parent_links__parent=user)
+
+
+def reads_structure(user: User) -> bool:
+    """The pages and API of the school structure (calendar, classes, enrolment, subgroups): the
+    administrator and deputy change it, the director reads it. Teachers, students and parents see their
+    classes through the journal and the diary instead, so for them these pages do not exist (404)."""
+    return reads_whole_school(user)
+
+
+def visible_teachers(user: User) -> QuerySet[User]:
+    """Teachers of the user's school, e.g. to choose class teachers from."""
+    if not in_school(user):
+        return User.objects.none()
+    return User.objects.filter(school_id=user.school_id, is_active=True, role_grants__role=Role.TEACHER)
+
+
+def visible_period_schemes(user: User) -> QuerySet[PeriodScheme]:
+    """Period schemes of the years the user sees."""
+    if not in_school(user):
+        return PeriodScheme.objects.none()
+    return PeriodScheme.objects.filter(school_id=user.school_id)
+
+
+def visible_holidays(user: User) -> QuerySet[Holiday]:
+    """Holidays of the years the user sees: the school calendar is no secret inside the school."""
+    if not in_school(user):
+        return Holiday.objects.none()
+    return Holiday.objects.filter(school_id=user.school_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from ejournal.access import roles
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 
-from .models import PlannedTopic, TeachingAssignment
+from .models import Lesson, PlannedTopic, TeachingAssignment
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
@@ -48,14 +49,18 @@ def _decode(data: bytes) -> str:
     raise PlanFileError(["файл не в кодировке UTF-8 или Windows-1251"])
 
 
+def _delimiter(text: str) -> str:
+    """The header line decides: Russian Excel writes «;», other tools «,» or a tab. csv.Sniffer guesses from
+    a sample and may take a comma inside a topic for the delimiter."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
 def _csv_rows(data: bytes) -> list[list[str]]:
     text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
@@ -75,26 +80,48 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     return rows
 
 
+def _header_key(cell: str) -> str:
+    return " ".join(cell.replace("\n", " ").split()).strip(" .:").lower()
+
+
+HEADER_SEARCH_ROWS = 10
+
+
 def read_plan_file(filename: str, data: bytes) -> list[TopicRow]:
-    """Parse a КТП file; the first row names the columns («№», «Тема», «Часы»)."""
+    """Parse a КТП file. The header row («№», «Тема», «Часы») may follow a few title rows; messages name the
+    row as the spreadsheet numbers it, empty rows included."""
     if len(data) > MAX_FILE_BYTES:
         raise PlanFileError([f"файл больше {MAX_FILE_BYTES // 1024 // 1024} МБ"])
-    is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
-    rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    name = filename.lower()
+    if name.endswith(".xls") or data[:4] == b"\xd0\xcf\x11\xe0":
+        raise PlanFileError(["старый формат Excel (.xls): сохраните файл как .xlsx или .csv"])
+    is_xlsx = name.endswith(".xlsx") or data[:2] == b"PK"
+    numbered = [
+        (line_no, row)
+        for line_no, row in enumerate(_xlsx_rows(data) if is_xlsx else _csv_rows(data), start=1)
+        if any(cell.strip() for cell in row)
+    ]
+    if not numbered:
         raise PlanFileError(["файл пуст"])
-    if len(rows) > MAX_ROWS + 1:
+    if len(numbered) > MAX_ROWS + 1:
         raise PlanFileError([f"больше {MAX_ROWS} строк"])
-    header = [cell.strip().lower() for cell in rows[0]]
-    title_col = next((i for i, h in enumerate(header) if h in TITLE_HEADERS), None)
+    header_at = next(
+        (
+            i
+            for i, (_, row) in enumerate(numbered[:HEADER_SEARCH_ROWS])
+            if any(_header_key(cell) in TITLE_HEADERS for cell in row)
+        ),
+        None,
+    )
+    if header_at is None:
+        raise PlanFileError([f"строка {numbered[0][0]}: нет столбца «Тема» (ожидаются столбцы «№», «Тема», «Часы»)"])
+    header = [_header_key(cell) for cell in numbered[header_at][1]]
+    title_col = next(i for i, h in enumerate(header) if h in TITLE_HEADERS)
     hours_col = next((i for i, h in enumerate(header) if h in HOURS_HEADERS), None)
     number_col = next((i for i, h in enumerate(header) if h in NUMBER_HEADERS), None)
-    if title_col is None:
-        raise PlanFileError(["строка 1: нет столбца «Тема»"])
     topics: list[TopicRow] = []
     errors: list[str] = []
-    for line_no, row in enumerate(rows[1:], start=2):
+    for line_no, row in numbered[header_at + 1 :]:
         cells = row + [""] * (len(header) - len(row))
         title = cells[title_col].strip()
         if not title:
@@ -134,13 +161,21 @@ def read_plan_file(filename: str, data: bytes) -> list[TopicRow]:
 
 @transaction.atomic
 def import_plan(*, actor: User, assignment: TeachingAssignment, filename: str, data: bytes) -> list[PlannedTopic]:
-    """Replace the КТП of an assignment with the file's topics; a broken file changes nothing."""
+    """Replace the КТП of an assignment with the file's topics; a broken file changes nothing.
+
+    Lessons already given on a topic stay linked to the same topic in the new plan (the k-th topic of the
+    same title), so program execution does not lose what was taught when a teacher re-uploads a plan.
+    """
     from ejournal.access.curriculum import can_edit_plan
 
     roles.require(can_edit_plan(actor, assignment))
     rows = read_plan_file(filename, data)
+    old_keys = _occurrence_keys(PlannedTopic.objects.filter(assignment=assignment).order_by("position"))
+    linked = list(
+        Lesson.objects.filter(assignment=assignment, planned_topic__isnull=False).values_list("pk", "planned_topic_id")
+    )
     PlannedTopic.objects.filter(assignment=assignment).delete()
-    return PlannedTopic.objects.bulk_create(
+    topics = PlannedTopic.objects.bulk_create(
         PlannedTopic(
             school_id=assignment.school_id,
             assignment=assignment,
@@ -150,3 +185,38 @@ def import_plan(*, actor: User, assignment: TeachingAssignment, filename: str, d
         )
         for r in rows
     )
+    if linked:
+        saved = PlannedTopic.objects.filter(assignment=assignment).order_by("position")
+        new_by_key = {key: pk for pk, key in _occurrence_keys(saved).items()}
+        relinked: dict[int | None, list[int]] = {}
+        for lesson_pk, old_topic_pk in linked:
+            old_key = old_keys.get(old_topic_pk) if old_topic_pk is not None else None
+            relinked.setdefault(new_by_key.get(old_key) if old_key else None, []).append(lesson_pk)
+        for topic_pk, lesson_pks in relinked.items():
+            Lesson.objects.filter(pk__in=lesson_pks).update(planned_topic_id=topic_pk)
+    return topics
+
+
+def _occurrence_keys(topics: Iterable[PlannedTopic]) -> dict[int, tuple[str, int]]:
+    """(title, how many times it came before): a plan repeats «Контрольная работа» and such."""
+    seen: dict[str, int] = {}
+    keys = {}
+    for topic in topics:
+        title = topic.title.strip().lower()
+        keys[topic.pk] = (title, seen.get(title, 0))
+        seen[title] = seen.get(title, 0) + 1
+    return keys
+
+
+TEMPLATE_HEADER = ["№", "Тема", "Часы"]
+
+
+def plan_csv(topics: Iterable[PlannedTopic] = ()) -> bytes:
+    """A КТП as Russian Excel opens it (Windows-1251, «;»): the header alone is the blank template."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADER)
+    for topic in topics:
+        writer.writerow([topic.position, topic.title, topic.hours])
+    # A character Windows-1251 lacks (an emoji in a topic) becomes «?» rather than a failed download.
+    return out.getvalue().encode("cp1251", errors="replace")

@@ -95,6 +95,7 @@ class Homework(SchoolScoped):
     due_date = models.DateField("к дате", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "домашнее задание"
@@ -109,6 +110,8 @@ class ChangeKind(models.TextChoices):
     HOMEWORK = "homework", "домашнее задание"
     PERIOD_MARK = "period_mark", "отметка за период"
     LESSON = "lesson", "урок"
+    LESSON_WORK = "lesson_work", "вид работы урока"
+    CLOSURE = "closure", "закрытие периода"
 
 
 class ChangeRecord(SchoolScoped):
@@ -124,9 +127,107 @@ class ChangeRecord(SchoolScoped):
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
     reason = models.CharField(max_length=500, blank=True)
+    # Period, year, exam and final marks and period closures belong to no lesson: `target` names the
+    # cell ("period:12:7" = period 12, subject 7) so that its history can be read back.
+    target = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = "запись истории"
         verbose_name_plural = "история изменений"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["lesson", "student"])]
+        indexes = [
+            models.Index(fields=["lesson", "student"]),
+            models.Index(fields=["target", "student"]),
+        ]
+
+
+class LessonWork(SchoolScoped):
+    """The kind of work of a lesson, chosen in the column header: marks typed into it get this kind."""
+
+    lesson = models.OneToOneField("curriculum.Lesson", on_delete=models.CASCADE, related_name="work")
+    kind = models.ForeignKey(MarkKind, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "вид работы урока"
+        verbose_name_plural = "виды работ уроков"
+
+
+class PeriodMarkKind(models.TextChoices):
+    PERIOD = "period", "за период"
+    YEAR = "year", "годовая"
+    EXAM = "exam", "экзаменационная"
+    FINAL = "final", "итоговая"
+
+
+PERIOD_MARK_VALUES = ("5", "4", "3", "2", "1", "н/а", "осв", "зач", "незач")
+
+
+class PeriodMark(SchoolScoped):
+    """A mark for a period (четверть, полугодие), the year, the exam or the final one, of a student in a subject.
+
+    `suggested` keeps what the system proposed from the marks when the teacher set it, so that a deviation
+    stays visible even after the marks change.
+    """
+
+    year = models.ForeignKey("schools.AcademicYear", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("вид", max_length=8, choices=PeriodMarkKind.choices)
+    period = models.ForeignKey("schools.Period", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    class_group = models.ForeignKey("schools.ClassGroup", on_delete=models.PROTECT, related_name="period_marks")
+    subject = models.ForeignKey("curriculum.Subject", on_delete=models.PROTECT, related_name="period_marks")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="period_marks")
+    value = models.CharField("отметка", max_length=6)
+    suggested = models.CharField("предложено системой", max_length=6, blank=True)
+    average = models.DecimalField("средний балл", max_digits=4, decimal_places=2, null=True, blank=True)
+    marks_count = models.PositiveSmallIntegerField("отметок в периоде", default=0)
+    is_deviation = models.BooleanField("отличается от предложенной", default=False)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "отметка за период"
+        verbose_name_plural = "отметки за периоды"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "subject", "period"],
+                condition=models.Q(kind="period"),
+                name="period_mark_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "subject", "year", "kind"],
+                condition=~models.Q(kind="period"),
+                name="year_mark_unique",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="period") & models.Q(period__isnull=False))
+                | (~models.Q(kind="period") & models.Q(period__isnull=True)),
+                name="period_mark_has_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["class_group", "subject", "kind"])]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PeriodClosure(SchoolScoped):
+    """The deputy closed a period for one class, or for every class of the school (`class_group` empty).
+
+    While it stands, marks, attendance, topics, homework and period marks of that period are read-only.
+    """
+
+    period = models.ForeignKey("schools.Period", on_delete=models.PROTECT, related_name="closures")
+    class_group = models.ForeignKey(
+        "schools.ClassGroup", on_delete=models.PROTECT, null=True, blank=True, related_name="closures"
+    )
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "закрытие периода"
+        verbose_name_plural = "закрытия периодов"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "class_group"], name="closure_unique"),
+            models.UniqueConstraint(
+                fields=["period"], condition=models.Q(class_group__isnull=True), name="closure_school_unique"
+            ),
+        ]

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, QuerySet
 
 from ejournal.access import roles
+from ejournal.accounts import services as people
 from ejournal.accounts.models import Role, User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
@@ -28,6 +29,11 @@ from .models import (
 )
 
 PERIOD_COUNTS = {PeriodKind.QUARTER: 4, PeriodKind.HALF_YEAR: 2, PeriodKind.TRIMESTER: 3}
+PERIOD_KIND_PLURAL = {
+    PeriodKind.QUARTER: "четверти",
+    PeriodKind.HALF_YEAR: "полугодия",
+    PeriodKind.TRIMESTER: "триместры",
+}
 
 
 def _span(start: dt.date, end: dt.date | None) -> str:
@@ -45,27 +51,101 @@ def _check_grades(grade_from: int, grade_to: int) -> None:
         raise ValidationFailed(f"Параллели указаны неверно: с {grade_from} по {grade_to}. Допустимо с 1 по 11.")
 
 
-@transaction.atomic
-def create_year(*, actor: User, school: School, name: str, start: dt.date, end: dt.date) -> AcademicYear:
-    """A new academic year; years of a school never overlap."""
-    roles.require(roles.manages_structure(actor) and actor.school_id == school.pk)
+def _text(value: str, *, what: str, max_length: int) -> str:
+    """A required short text: the database column has a limit that PostgreSQL enforces with a 500."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(f"Укажите {what}.")
+    if len(value) > max_length:
+        raise ValidationFailed(f"{what.capitalize()} «{value}» длиннее {max_length} знаков.")
+    return value
+
+
+def _check_year_span(school_id: int, name: str, start: dt.date, end: dt.date, exclude_pk: int | None) -> None:
     if start >= end:
         raise ValidationFailed(f"Учебный год «{name}»: начало {ru_date(start)} не раньше окончания {ru_date(end)}.")
-    clash = AcademicYear.objects.filter(school=school, start__lte=end, end__gte=start).first()
+    others = AcademicYear.objects.filter(school_id=school_id).exclude(pk=exclude_pk)
+    clash = others.filter(start__lte=end, end__gte=start).first()
     if clash:
         raise ValidationFailed(
             f"Учебный год «{name}» ({_span(start, end)}) пересекается с годом «{clash.name}» "
             f"({_span(clash.start, clash.end)})."
         )
-    if AcademicYear.objects.filter(school=school, name=name).exists():
+    if others.filter(name=name).exists():
         raise ValidationFailed(f"Учебный год «{name}» уже есть.")
+
+
+@transaction.atomic
+def create_year(*, actor: User, school: School, name: str, start: dt.date, end: dt.date) -> AcademicYear:
+    """A new academic year; years of a school never overlap."""
+    roles.require(roles.manages_structure(actor) and actor.school_id == school.pk)
+    name = _text(name, what="название учебного года", max_length=20)
+    _check_year_span(school.pk, name, start, end, exclude_pk=None)
     return AcademicYear.objects.create(school=school, name=name, start=start, end=end)
 
 
-def _check_periods(year: AcademicYear, kind: str, spans: Sequence[tuple[dt.date, dt.date]]) -> None:
+@transaction.atomic
+def update_year(*, actor: User, year: AcademicYear, name: str, start: dt.date, end: dt.date) -> AcademicYear:
+    """Rename a year or move its dates; everything already in it (periods, holidays, enrolments, lessons)
+    must stay inside the new dates, or nothing changes."""
+    roles.require(roles.manages_structure(actor))
+    _require_same_school(actor, year)
+    name = _text(name, what="название учебного года", max_length=20)
+    _check_year_span(year.school_id, name, start, end, exclude_pk=year.pk)
+    where = f"Учебный год «{name}» ({_span(start, end)})"
+    outside = Q(start__lt=start) | Q(end__gt=end)
+    period = (
+        Period.objects.filter(outside, scheme__year=year)
+        .select_related("scheme")
+        .order_by("scheme__grade_from", "number")
+        .first()
+    )
+    if period:
+        raise ValidationFailed(
+            f"{where}: {period.name} {period.scheme.grade_from}–{period.scheme.grade_to} кл. "
+            f"({_span(period.start, period.end)}) окажется вне года. Сначала измените даты периода."
+        )
+    holiday = Holiday.objects.filter(outside, year=year).first()
+    if holiday:
+        raise ValidationFailed(
+            f"{where}: «{holiday.name}» ({_span(holiday.start, holiday.end)}) окажется вне года. "
+            f"Сначала измените или удалите их."
+        )
+    enrolment = (
+        Enrolment.objects.filter(Q(start__lt=start) | Q(end__gt=end), class_group__year=year)
+        .select_related("student", "class_group")
+        .first()
+    )
+    if enrolment:
+        raise ValidationFailed(
+            f"{where}: зачисление {enrolment.student.full_name} в {enrolment.class_group.name} "
+            f"({_span(enrolment.start, enrolment.end)}) окажется вне года."
+        )
+    from ejournal.curriculum.models import Lesson  # curriculum depends on schools, not the other way round
+
+    lesson = (
+        Lesson.objects.filter(class_group__year=year)
+        .exclude(date__range=(start, end))
+        .select_related("class_group")
+        .first()
+    )
+    if lesson:
+        raise ValidationFailed(f"{where}: урок {ru_date(lesson.date)} в {lesson.class_group.name} окажется вне года.")
+    year.name, year.start, year.end = name, start, end
+    year.save(update_fields=["name", "start", "end"])
+    return year
+
+
+def _check_periods(year: AcademicYear, kind: str, band: str, spans: Sequence[tuple[dt.date, dt.date]]) -> None:
     label = PeriodKind(kind).label
+    expected = PERIOD_COUNTS[PeriodKind(kind)]
+    if len(spans) != expected:
+        raise ValidationFailed(
+            f"Схема периодов {band}: {PERIOD_KIND_PLURAL[PeriodKind(kind)]} — это {expected} периода, "
+            f"указано {len(spans)}."
+        )
     for number, (start, end) in enumerate(spans, start=1):
-        where = f"{number} {label} ({_span(start, end)})"
+        where = f"{band}: {number} {label} ({_span(start, end)})"
         if start > end:
             raise ValidationFailed(f"{where}: начало позже окончания.")
         if start < year.start or end > year.end:
@@ -98,7 +178,8 @@ def set_period_scheme(
         raise ValidationFailed(f"Неизвестный вид периодов: {kind}.")
     if not spans:
         raise ValidationFailed("Укажите хотя бы один период.")
-    _check_periods(year, kind, spans)
+    band = f"{grade_from}–{grade_to} кл."
+    _check_periods(year, kind, band, spans)
     scheme = PeriodScheme.objects.filter(year=year, grade_from=grade_from, grade_to=grade_to).first()
     others = PeriodScheme.objects.filter(year=year, grade_from__lte=grade_to, grade_to__gte=grade_from)
     if scheme:
@@ -111,14 +192,47 @@ def set_period_scheme(
             school_id=year.school_id, year=year, kind=kind, grade_from=grade_from, grade_to=grade_to
         )
     else:
+        _require_periods_changeable(scheme, spans, band)
         scheme.kind = kind
         scheme.save(update_fields=["kind"])
-        scheme.periods.filter(number__gt=len(spans)).delete()
+        _delete_periods(scheme.periods.filter(number__gt=len(spans)), band)
     for number, (start, end) in enumerate(spans, start=1):
         Period.objects.update_or_create(
             scheme=scheme, number=number, defaults={"school_id": year.school_id, "start": start, "end": end}
         )
     return scheme
+
+
+def _require_periods_changeable(scheme: PeriodScheme, spans: Sequence[tuple[dt.date, dt.date]], band: str) -> None:
+    """A closed period keeps its dates: moving them would lock or unlock lessons behind the deputy's back."""
+    for period in scheme.periods.filter(closures__isnull=False).distinct():
+        if period.number > len(spans) or (period.start, period.end) != tuple(spans[period.number - 1]):
+            raise ValidationFailed(
+                f"{band}: {period.name} ({_span(period.start, period.end)}) закрыт, его даты менять нельзя. "
+                f"Сначала откройте период."
+            )
+
+
+def _delete_periods(periods: QuerySet[Period], band: str) -> None:
+    try:
+        periods.delete()
+    except ProtectedError as e:
+        # What protects a period is a period mark or a closure of the journal: both point at it.
+        period = next(iter(e.protected_objects)).period  # type: ignore[attr-defined]
+        raise ValidationFailed(
+            f"{band}: по периоду {period.name} ({_span(period.start, period.end)}) уже выставлены отметки "
+            f"за период или он закрыт; удалить его нельзя."
+        ) from e
+
+
+@transaction.atomic
+def delete_period_scheme(*, actor: User, scheme: PeriodScheme) -> None:
+    """Remove a band's periods, unless period marks or closures already rest on them."""
+    roles.require(roles.manages_structure(actor))
+    _require_same_school(actor, scheme)
+    band = f"{scheme.grade_from}–{scheme.grade_to} кл."
+    _delete_periods(scheme.periods.all(), band)
+    scheme.delete()
 
 
 def periods_for_grade(year: AcademicYear, grade: int) -> list[Period]:
@@ -128,6 +242,46 @@ def periods_for_grade(year: AcademicYear, grade: int) -> list[Period]:
         .select_related("scheme")
         .order_by("start")
     )
+
+
+def _check_holiday(
+    year: AcademicYear,
+    *,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    grade_from: int,
+    grade_to: int,
+    exclude_pk: int | None = None,
+) -> str:
+    """Raise on a broken rule; return how the holiday is named in messages."""
+    _check_grades(grade_from, grade_to)
+    if kind not in HolidayKind.values:
+        raise ValidationFailed(f"Неизвестный вид дней: {kind}.")
+    where = f"«{name}» ({_span(start, end)})"
+    if start > end:
+        raise ValidationFailed(f"{where}: начало позже окончания.")
+    if start < year.start or end > year.end:
+        raise ValidationFailed(f"{where} выходит за границы учебного года {year.name} ({_span(year.start, year.end)}).")
+    min_days = School.objects.values_list("min_vacation_days", flat=True).get(pk=year.school_id)
+    if kind == HolidayKind.VACATION and (end - start).days + 1 < min_days:
+        raise ValidationFailed(f"Каникулы {where} короче {min_days} дней.")
+    # A public holiday may fall inside a vacation; two vacations (or two holidays) on one day for the
+    # same grades would be a typo that makes the calendar say two things at once.
+    clash = (
+        Holiday.objects.filter(
+            year=year, kind=kind, start__lte=end, end__gte=start, grade_from__lte=grade_to, grade_to__gte=grade_from
+        )
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+    if clash:
+        raise ValidationFailed(
+            f"{where} пересекается с «{clash.name}» ({_span(clash.start, clash.end)}, "
+            f"{clash.grade_from}–{clash.grade_to} кл.)."
+        )
+    return where
 
 
 @transaction.atomic
@@ -146,15 +300,8 @@ def add_holiday(
     and a day with written lessons cannot become a holiday."""
     roles.require(roles.manages_structure(actor))
     _require_same_school(actor, year)
-    _check_grades(grade_from, grade_to)
-    where = f"«{name}» ({_span(start, end)})"
-    if start > end:
-        raise ValidationFailed(f"{where}: начало позже окончания.")
-    if start < year.start or end > year.end:
-        raise ValidationFailed(f"{where} выходит за границы учебного года {year.name}.")
-    min_days = School.objects.values_list("min_vacation_days", flat=True).get(pk=year.school_id)
-    if kind == HolidayKind.VACATION and (end - start).days + 1 < min_days:
-        raise ValidationFailed(f"Каникулы {where} короче {min_days} дней.")
+    name = _text(name, what="название каникул или праздника", max_length=100)
+    where = _check_holiday(year, name=name, start=start, end=end, kind=kind, grade_from=grade_from, grade_to=grade_to)
     _remove_empty_lessons(year=year, start=start, end=end, grade_from=grade_from, grade_to=grade_to, where=where)
     return Holiday.objects.create(
         school_id=year.school_id,
@@ -166,6 +313,49 @@ def add_holiday(
         grade_from=grade_from,
         grade_to=grade_to,
     )
+
+
+@transaction.atomic
+def update_holiday(
+    *,
+    actor: User,
+    holiday: Holiday,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    kind: str,
+    grade_from: int,
+    grade_to: int,
+) -> Holiday:
+    """Change a holiday by the same rules as adding one. Days it no longer covers get their lessons back
+    only when the timetable's lessons are generated again."""
+    roles.require(roles.manages_structure(actor))
+    _require_same_school(actor, holiday)
+    name = _text(name, what="название каникул или праздника", max_length=100)
+    year = holiday.year
+    where = _check_holiday(
+        year,
+        name=name,
+        start=start,
+        end=end,
+        kind=kind,
+        grade_from=grade_from,
+        grade_to=grade_to,
+        exclude_pk=holiday.pk,
+    )
+    _remove_empty_lessons(year=year, start=start, end=end, grade_from=grade_from, grade_to=grade_to, where=where)
+    holiday.name, holiday.kind, holiday.start, holiday.end = name, kind, start, end
+    holiday.grade_from, holiday.grade_to = grade_from, grade_to
+    holiday.save(update_fields=["name", "kind", "start", "end", "grade_from", "grade_to"])
+    return holiday
+
+
+@transaction.atomic
+def delete_holiday(*, actor: User, holiday: Holiday) -> None:
+    """The days become school days again; their lessons appear when the timetable's lessons are generated."""
+    roles.require(roles.manages_structure(actor))
+    _require_same_school(actor, holiday)
+    holiday.delete()
 
 
 def _remove_empty_lessons(
@@ -189,7 +379,13 @@ def _remove_empty_lessons(
             f"{where}: на {ru_date(first.date)} в {first.class_group.name} уже записан урок "
             f"«{first.subject.name}» (отметки, посещаемость, тема или задание). Перенесите его сначала."
         )
-    lessons.delete()
+    try:
+        lessons.delete()
+    except ProtectedError as e:
+        # An emptied lesson can still carry the history of what was once written in it.
+        raise ValidationFailed(
+            f"{where}: на эти дни есть уроки с историей изменений в журнале. Перенесите их сначала."
+        ) from e
 
 
 @transaction.atomic
@@ -198,11 +394,9 @@ def create_class(
 ) -> ClassGroup:
     roles.require(roles.manages_structure(actor))
     _require_same_school(actor, year)
-    letter = letter.strip().upper()
     if not 1 <= grade <= 11:
         raise ValidationFailed(f"Параллель {grade} вне 1–11.")
-    if not letter:
-        raise ValidationFailed("Укажите литеру класса.")
+    letter = _text(letter, what="литеру класса", max_length=4).upper()
     if ClassGroup.objects.filter(year=year, grade=grade, letter=letter).exists():
         raise ValidationFailed(f"Класс {grade}{letter} в {year.name} уже есть.")
     group = ClassGroup.objects.create(school_id=year.school_id, year=year, grade=grade, letter=letter)
@@ -253,6 +447,52 @@ def enrol(
     )
 
 
+@transaction.atomic
+def create_student(
+    *,
+    actor: User,
+    class_group: ClassGroup,
+    last_name: str,
+    first_name: str,
+    middle_name: str = "",
+    birth_date: dt.date | None = None,
+    start: dt.date,
+) -> Enrolment:
+    """A new student of the school enrolled in a class from `start`, in one step. The student gets no
+    login yet: credentials are issued separately."""
+    roles.require(roles.manages_people(actor))
+    _require_same_school(actor, class_group)
+    full_name = " ".join(p.strip() for p in (last_name, first_name, middle_name) if p.strip())
+    if birth_date is not None and birth_date >= start:
+        raise ValidationFailed(
+            f"{full_name}: дата рождения {ru_date(birth_date)} не раньше даты зачисления {ru_date(start)}."
+        )
+    # The same child entered twice (a double click, two secretaries) is caught here rather than later.
+    if birth_date is not None:
+        twin = User.objects.filter(
+            school_id=class_group.school_id,
+            role_grants__role=Role.STUDENT,
+            last_name=last_name.strip(),
+            first_name=first_name.strip(),
+            middle_name=middle_name.strip(),
+            birth_date=birth_date,
+        )
+        if twin.exists():
+            raise ValidationFailed(
+                f"Ученик {full_name}, {ru_date(birth_date)} г. р., в школе уже есть: зачислите его из списка учеников."
+            )
+    student = people.create_person(
+        actor=actor,
+        school=class_group.school,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        birth_date=birth_date,
+        roles=[Role.STUDENT],
+    )
+    return enrol(actor=actor, student=student, class_group=class_group, start=start)
+
+
 def current_enrolment(student: User, on: dt.date) -> Enrolment | None:
     return (
         Enrolment.objects.filter(student=student, start__lte=on)
@@ -267,6 +507,7 @@ def withdraw(*, actor: User, student: User, last_day: dt.date, reason: str) -> E
     """The student leaves the school (or the class) after `last_day`; their records stay."""
     roles.require(roles.manages_people(actor))
     _require_same_school(actor, student)
+    reason = _text(reason, what="причину выбытия", max_length=200)
     enrolment = current_enrolment(student, last_day)
     if enrolment is None:
         raise ValidationFailed(f"{student.full_name} на {ru_date(last_day)} ни в одном классе не числится.")
@@ -310,9 +551,7 @@ def create_subgroup(
 ) -> Subgroup:
     roles.require(roles.manages_structure(actor))
     _require_same_school(actor, class_group, subject)
-    name = name.strip()
-    if not name:
-        raise ValidationFailed("Укажите название подгруппы.")
+    name = _text(name, what="название подгруппы", max_length=50)
     if Subgroup.objects.filter(class_group=class_group, subject=subject, name=name).exists():
         raise ValidationFailed(f"Подгруппа «{name}» в {class_group.name} по этому предмету уже есть.")
     subgroup = Subgroup.objects.create(

@@ -5,4 +5,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("ejournal.api.v1.schools")),
     path("", include("ejournal.api.v1.curriculum")),
+    path("", include("ejournal.api.v1.journal")),
 ]

@@ -1,0 +1,1 @@
+"""Pages of curriculum and timetable: учебный план, нагрузка, расписание, замены, КТП."""

@@ -1,0 +1,40 @@
+"""Small things every curriculum page needs: who asks, their school's today, going back to the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+
+from ejournal.accounts.models import User
+from ejournal.core.time import school_today
+
+
+def current_user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def today_for(user: User) -> dt.date:
+    """ "Today" is the school's local day."""
+    return school_today(user.school.timezone) if user.school else timezone.localdate()
+
+
+def parse_date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def url_with(name: str, **params: object) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(f"curriculum:{name}") + (f"?{query}" if query else "")
+
+
+def back_to(name: str, **params: object) -> HttpResponseRedirect:
+    """After a successful POST the browser goes back to the page (so a reload does not repeat the action)."""
+    return HttpResponseRedirect(url_with(name, **params))

@@ -1,0 +1,1 @@
+"""The deterministic demo school: people, curriculum, timetable and a year of journal records from a seed."""

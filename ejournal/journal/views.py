@@ -1,0 +1,393 @@
+"""Pages of the journal and the small JSON endpoints its grid saves through.
+
+Views parse input, call access/services/selectors, and render; they test no roles. Domain errors become
+a Russian message with the error's status (JSON for the endpoints, the error page for pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ejournal.access import journal as access
+from ejournal.access import schools as access_schools
+from ejournal.accounts.models import User
+from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from ejournal.curriculum.models import Lesson, PlannedTopic, TeachingAssignment
+from ejournal.schools.models import Period
+
+from . import lessons as lesson_records
+from . import listing, payloads, period_marks, periods, selectors, services
+from .errors import StaleEdit
+from .grid_html import EMPTY_VERSION, render_grid_table
+from .models import MarkKind, PeriodMarkKind
+from .summary import journal_summary
+
+MAX_JSON_BYTES = 64 * 1024
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def json_endpoint(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
+    """Signed-in only (401, not a redirect: the page keeps its queued edits), JSON in and out, domain
+    errors as {"error": message} with their status; a conflict also carries the cell's current state."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Сеанс завершён: войдите снова, несохранённые записи ждут."}, status=401)
+        try:
+            return JsonResponse(view(request, *args, **kwargs))
+        except DomainError as exc:
+            body: dict[str, Any] = {"error": exc.message}
+            if exc.field:
+                body["field"] = exc.field
+            if isinstance(exc, StaleEdit):
+                body["current"] = exc.current
+            return JsonResponse(body, status=exc.status)
+
+    return wrapper
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    if len(request.body) > MAX_JSON_BYTES:
+        raise ValidationFailed("Слишком большой запрос.")
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed("Запрос не читается (ожидается JSON).") from exc
+    if not isinstance(data, dict):
+        raise ValidationFailed("Запрос не читается (ожидается объект JSON).")
+    return data
+
+
+def _str(data: dict[str, Any], key: str, limit: int = 5000) -> str:
+    value = data.get(key, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str | int):
+        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key)
+    return str(value)[:limit]
+
+
+def _int(value: Any, key: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key) from exc
+
+
+def _date(value: Any, key: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationFailed("Дата указана неверно.", field=key) from exc
+
+
+def _lesson(user: User, lesson_id: int) -> Lesson:
+    lesson = access.journal_lessons(user).filter(pk=lesson_id).select_related("school").first()
+    if lesson is None:
+        raise NotFound()
+    return lesson
+
+
+def _assignment(user: User, assignment_id: int) -> TeachingAssignment:
+    found = (
+        access.visible_journals(user)
+        .filter(pk=assignment_id)
+        .select_related("class_group__year", "subject", "subgroup", "school")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _student(user: User, student_id: int) -> User:
+    student = access_schools.visible_students(user).filter(pk=student_id).first()
+    if student is None:
+        raise NotFound()
+    return student
+
+
+def _kind(user: User, kind_id: Any) -> MarkKind | None:
+    pk = _int(kind_id, "kind")
+    if pk is None:
+        return None
+    kind = MarkKind.objects.filter(school_id=user.school_id, pk=pk).first()
+    if kind is None:
+        raise ValidationFailed("Такого вида работы в школе нет.", field="kind")
+    return kind
+
+
+def _period(user: User, period_id: Any) -> Period | None:
+    pk = _int(period_id, "period")
+    if pk is None:
+        return None
+    period = Period.objects.filter(school_id=user.school_id, pk=pk).select_related("scheme").first()
+    if period is None:
+        raise NotFound()
+    return period
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    groups = listing.journal_index(user)
+    return render(
+        request,
+        "journal/index.html",
+        {"groups": groups, "can_close": access.can_close_periods(user)},
+    )
+
+
+@login_required
+@require_GET
+def grid(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    user = _user(request)
+    period = _period(user, request.GET.get("period"))
+    data = selectors.journal_grid(user=user, assignment=assignment_id, period=period)
+    config = {
+        "assignment": data.assignment_id,
+        "period": data.period.pk,
+        "mode": data.mode,
+        "locked": data.locked,
+        "marksAllowed": data.marks_allowed,
+        "periodMarks": data.period_marks_editable,
+        "emptyVersion": EMPTY_VERSION,
+        "kinds": [{"id": k.id, "name": k.name, "weight": str(k.weight), "default": k.is_default} for k in data.kinds],
+        "csrf": get_token(request),
+        "urls": {
+            "cell": reverse("journal:cell", args=[0, 0]).replace("/0/0/", "/{l}/{s}/"),
+            "cellHistory": reverse("journal:cell_history", args=[0, 0]).replace("/0/0/", "/{l}/{s}/"),
+            "lesson": reverse("journal:lesson", args=[0]).replace("/0/", "/{l}/"),
+            "periodMark": reverse("journal:period_mark", args=[data.assignment_id, 0]).replace("/0/", "/{s}/"),
+            "periodMarkHistory": reverse("journal:period_mark_history", args=[data.assignment_id, 0]).replace(
+                "/0/", "/{s}/"
+            ),
+        },
+    }
+    return render(
+        request,
+        "journal/grid.html",
+        {
+            "grid": data,
+            # Built by grid_html, which escapes every value that comes from users.
+            "table": mark_safe(render_grid_table(data)),
+            "config": config,
+        },
+    )
+
+
+@login_required
+@require_GET
+def summary(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The year page: period marks, the year mark and, in grades 9 and 11, exam and final marks."""
+    user = _user(request)
+    data = journal_summary(user=user, assignment=assignment_id)
+    config = {
+        "assignment": data.assignment_id,
+        "editable": data.editable,
+        "csrf": get_token(request),
+        "periodMark": reverse("journal:period_mark", args=[data.assignment_id, 0]).replace("/0/", "/{s}/"),
+    }
+    return render(request, "journal/summary.html", {"summary": data, "config": config})
+
+
+# --- the cell ------------------------------------------------------------------------------------------
+
+
+@require_POST
+@json_endpoint
+def cell(request: HttpRequest, lesson_id: int, student_id: int) -> dict[str, Any]:
+    """Save one cell: {"text": "5/4", "version": "…"} as typed in the grid, or {"marks": [{"value", "kind",
+    "comment"}], "attendance": "оп", "version": "…"} from the cell panel."""
+    user = _user(request)
+    data = _body(request)
+    lesson = _lesson(user, lesson_id)
+    student = _student(user, student_id)
+    version = _str(data, "version", 16) or None
+    reason = _str(data, "reason", 500)
+    try:
+        if "marks" in data:
+            state = services.set_cell_content(
+                actor=user,
+                lesson=lesson,
+                student=student,
+                marks=_mark_inputs(user, data["marks"]),
+                attendance=_str(data, "attendance", 4),
+                expected_version=version,
+                reason=reason,
+            )
+        else:
+            state = services.set_cell(
+                actor=user,
+                lesson=lesson,
+                student=student,
+                text=_str(data, "text", 60),
+                kind=_kind(user, data.get("kind")),
+                expected_version=version,
+                reason=reason,
+            )
+    except Conflict as exc:
+        current = payloads.cell(services.cell_state(lesson=lesson, student=student))
+        raise StaleEdit(exc.message, current=current) from None
+    return {"cell": payloads.cell(state), "row": payloads.row_figures(lesson=lesson, student=student)}
+
+
+def _mark_inputs(user: User, raw: Any) -> list[services.MarkInput]:
+    if not isinstance(raw, list) or len(raw) > 10 or not all(isinstance(m, dict) for m in raw):
+        raise ValidationFailed("Отметки переданы неверно.", field="marks")
+    return [
+        services.MarkInput(value=_str(m, "value", 10), kind=_kind(user, m.get("kind")), comment=_str(m, "comment", 300))
+        for m in raw
+    ]
+
+
+@require_GET
+@json_endpoint
+def cell_history(request: HttpRequest, lesson_id: int, student_id: int) -> dict[str, Any]:
+    user = _user(request)
+    lesson = _lesson(user, lesson_id)
+    student = _student(user, student_id)
+    state = services.cell_state(lesson=lesson, student=student)
+    history = selectors.cell_history(user=user, lesson=lesson, student=student)
+    return {
+        "cell": payloads.cell(state),
+        "student": student.full_name,
+        "lesson": payloads.lesson_label(lesson),
+        "history": payloads.history(history),
+    }
+
+
+# --- the lesson ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@json_endpoint
+def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
+    """GET: the lesson panel (topic with the КТП suggestion, homework, kind of work, history).
+    POST: {"topic", "planned_topic", "homework", "due_date", "kind", "reason"}, each optional."""
+    user = _user(request)
+    found = _lesson(user, lesson_id)
+    if request.method == "POST":
+        data = _body(request)
+        planned: PlannedTopic | None = None
+        planned_id = _int(data.get("planned_topic"), "planned_topic")
+        if planned_id is not None:
+            planned = PlannedTopic.objects.filter(school_id=user.school_id, pk=planned_id).first()
+            if planned is None:
+                raise ValidationFailed("Такой темы в КТП нет.", field="planned_topic")
+        lesson_records.save_lesson_record(
+            actor=user,
+            lesson=found,
+            topic=_str(data, "topic", 600) if "topic" in data else None,
+            planned_topic=planned,
+            homework=_str(data, "homework", 6000) if "homework" in data else None,
+            due_date=_date(data.get("due_date"), "due_date"),
+            kind=_kind(user, data.get("kind")),
+            reason=_str(data, "reason", 500),
+        )
+        found = _lesson(user, lesson_id)
+    return payloads.lesson_panel(user=user, lesson=found)
+
+
+# --- period marks --------------------------------------------------------------------------------------
+
+
+@require_POST
+@json_endpoint
+def period_mark(request: HttpRequest, assignment_id: int, student_id: int) -> dict[str, Any]:
+    """{"value": "4", "kind": "period", "period": 12, "version": "…", "reason": ""}."""
+    user = _user(request)
+    data = _body(request)
+    assignment = _assignment(user, assignment_id)
+    student = _student(user, student_id)
+    kind = _str(data, "kind", 10) or PeriodMarkKind.PERIOD
+    period = _period(user, data.get("period"))
+    try:
+        state = period_marks.set_period_mark(
+            actor=user,
+            assignment=assignment,
+            student=student,
+            kind=kind,
+            period=period,
+            value=_str(data, "value", 10),
+            expected_version=_str(data, "version", 16) or None,
+            reason=_str(data, "reason", 500),
+        )
+    except Conflict as exc:
+        current = period_marks.period_mark_state(assignment=assignment, student=student, kind=kind, period=period)
+        raise StaleEdit(exc.message, current=payloads.period_mark(current)) from None
+    return {"mark": payloads.period_mark(state)}
+
+
+@require_GET
+@json_endpoint
+def period_mark_history(request: HttpRequest, assignment_id: int, student_id: int) -> dict[str, Any]:
+    user = _user(request)
+    assignment = _assignment(user, assignment_id)
+    student = _student(user, student_id)
+    kind = request.GET.get("kind") or PeriodMarkKind.PERIOD
+    if kind not in PeriodMarkKind.values:
+        raise ValidationFailed("Неизвестный вид итоговой отметки.", field="kind")
+    period = _period(user, request.GET.get("period"))
+    history = selectors.period_mark_history(user=user, assignment=assignment, student=student, kind=kind, period=period)
+    state = period_marks.period_mark_state(assignment=assignment, student=student, kind=kind, period=period)
+    return {"mark": payloads.period_mark(state), "student": student.full_name, "history": payloads.history(history)}
+
+
+# --- closing periods -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def closures(request: HttpRequest) -> HttpResponse:
+    """The deputy's page: close or reopen each period for the school or one class."""
+    user = _user(request)
+    access.require_can_close_periods(user)
+    if request.method == "POST":
+        period = _period(user, request.POST.get("period"))
+        if period is None:
+            raise NotFound()
+        class_id = _int(request.POST.get("class_group"), "class_group")
+        group = None
+        if class_id is not None:
+            group = access_schools.visible_classes(user).filter(pk=class_id).first()
+            if group is None:
+                raise NotFound()
+        try:
+            if request.POST.get("action") == "reopen":
+                periods.reopen_period(
+                    actor=user, period=period, class_group=group, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, f"Период «{period.name}» открыт{f' для {group.name}' if group else ''}.")
+            else:
+                periods.close_period(actor=user, period=period, class_group=group)
+                messages.success(request, f"Период «{period.name}» закрыт{f' для {group.name}' if group else ''}.")
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        return redirect("journal:closures")
+    return render(request, "journal/closures.html", {"page": payloads.closures_page(user)})

@@ -1,0 +1,62 @@
+"""What the school structure pages share: who may open them, the school's day, services' errors in forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+
+from ejournal.access import roles
+from ejournal.access import schools as access_schools
+from ejournal.accounts.models import User
+from ejournal.core.errors import DomainError, NotFound
+from ejournal.core.time import school_today
+
+
+def current_user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def require_reader(user: User) -> None:
+    """Management reads the structure; for anyone else the page does not exist."""
+    roles.require(access_schools.reads_structure(user))
+
+
+def require_manager(user: User) -> None:
+    roles.require(access_schools.reads_structure(user) and roles.manages_structure(user))
+
+
+def school_day(user: User) -> dt.date:
+    return school_today(user.school.timezone)  # type: ignore[union-attr]
+
+
+def parse_grade(value: str | None, default: int = 1) -> int:
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= 11 else default
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], str]) -> int | None:
+    """Validate the form and call the service; on success say so and return None. A rule the service
+    refused is shown in the form and its status returned (nothing was saved: services are atomic).
+    A 404 stays a 404: the object is out of the user's scope."""
+    if not form.is_valid():
+        return 422
+    try:
+        message = action(form.cleaned_data)
+    except NotFound:
+        raise
+    except DomainError as e:
+        form.add_error(e.field if e.field in form.fields else None, e.message)
+        return e.status
+    messages.success(request, message)
+    return None
