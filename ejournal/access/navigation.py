@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from ejournal.accounts.models import Role, User
+from ejournal.accounts.models import User
 
 from . import roles
 
@@ -21,7 +21,8 @@ def menu_for(user: User) -> list[MenuItem]:
     items = [MenuItem("Главная", reverse("home"))]
     if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("Журнал", reverse("journal:index")))
-    if roles.manages_structure(user):
+    if roles.reads_whole_school(user):
+        # The director reads the structure pages; they show him no forms.
         items += [
             MenuItem("Календарь года", reverse("schools:calendar")),
             MenuItem("Классы", reverse("schools:class_list")),
@@ -30,7 +31,9 @@ def menu_for(user: User) -> list[MenuItem]:
             MenuItem("Расписание", reverse("curriculum:timetable")),
             MenuItem("Замены и изменения", reverse("curriculum:changes")),
         ]
-    if user.has_role(Role.TEACHER):
+    if roles.is_teacher(user):
+        items.append(MenuItem("Моя неделя", reverse("curriculum:teacher_week")))
+    if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("КТП", reverse("curriculum:plans")))
     if user.is_staff:
         items.append(MenuItem("Администрирование", reverse("admin:index")))

@@ -54,6 +54,7 @@ class GenerationResult:
     created: int = 0
     removed: int = 0
     kept: int = 0
+    skipped: int = 0  # grid places taken by an extra or moved lesson of the same teacher or class
 
 
 @transaction.atomic
@@ -130,14 +131,48 @@ def generate_lessons(
             new_rooms.setdefault(source.room, []).append(pk)
     for room, pks in new_rooms.items():
         Lesson.objects.filter(pk__in=pks).update(room=room)
-    new = [
-        _lesson_from_slot(slot, day, number)
-        for (assignment_id, day, number), slot in wanted.items()
-        if (assignment_id, day, number) not in accounted
-    ]
+    taken = _taken_by_one_offs(year, since)
+    new = []
+    for (assignment_id, day, number), slot in wanted.items():
+        if (assignment_id, day, number) in accounted:
+            continue
+        if taken.clashes(slot.assignment, day, number):
+            result.skipped += 1
+            continue
+        new.append(_lesson_from_slot(slot, day, number))
     Lesson.objects.bulk_create(new, batch_size=2000)
     result.created = len(new)
     return result
+
+
+@dataclass
+class _Taken:
+    """Times held by extra and moved lessons: the grid must not put a second lesson of their teacher or class there."""
+
+    teachers: set[tuple[int, dt.date, int]]
+    classes: dict[tuple[int, dt.date, int], set[int | None]]
+
+    def clashes(self, assignment: TeachingAssignment, day: dt.date, number: int) -> bool:
+        if (assignment.teacher_id, day, number) in self.teachers:
+            return True
+        groups = self.classes.get((assignment.class_group_id, day, number))
+        if groups is None:
+            return False
+        # Two different subgroups of a class may learn at the same time; anything else clashes.
+        return assignment.subgroup_id is None or None in groups or assignment.subgroup_id in groups
+
+
+def _taken_by_one_offs(year: AcademicYear, since: dt.date) -> _Taken:
+    rows = (
+        Lesson.objects.filter(school_id=year.school_id, date__range=(since, year.end), status=LessonStatus.PLANNED)
+        .exclude(origin=LessonOrigin.TIMETABLE)
+        .values_list("teacher_id", "substitute_id", "class_group_id", "subgroup_id", "date", "number")
+    )
+    taken = _Taken(teachers=set(), classes={})
+    for teacher_id, substitute_id, class_id, subgroup_id, day, number in rows:
+        taken.teachers.add((substitute_id or teacher_id, day, number))
+        taken.classes.setdefault((class_id, day, number), set()).add(subgroup_id)
+    return taken
 
 
 def _lesson_from_slot(slot: TimetableSlot, day: dt.date, number: int) -> Lesson:

@@ -541,7 +541,8 @@ def transfer(*, actor: User, student: User, to_class: ClassGroup, first_day: dt.
         last_day=first_day - dt.timedelta(days=1),
         reason=f"переведён(а) в {to_class.name}",
     )
-    SubgroupMember.objects.filter(student=student, subgroup__class_group=current.class_group).delete()
+    # Subgroup membership stays: the old enrolment's dates already bound it, and the old subgroup's journal
+    # must keep the student for the days they were there.
     return enrol(actor=actor, student=student, class_group=to_class, start=first_day)
 
 

@@ -202,3 +202,17 @@ def test_generation_is_for_management_of_the_school_only(small_school, other_sch
             actor=s.admin, school=s.school, name="2027/2028", start=dt.date(2027, 9, 1), end=dt.date(2028, 5, 26)
         )
         services.generate_lessons(actor=s.admin, year=other_year, class_group=s.class_5a)
+
+
+def test_the_grid_does_not_double_book_a_teacher_held_by_an_extra_lesson(small_school):
+    """An extra lesson of another assignment holds its teacher: a later grid change does not put a lesson there."""
+    s = small_school
+    monday = dt.date(2026, 12, 7)
+    extra = services.add_extra_lesson(actor=s.admin, assignment=s.math_5a, day=monday, number=5)
+    math_10a = services.create_assignment(actor=s.admin, teacher=s.teacher, class_group=s.class_10a, subject=s.math)
+    services.set_slot(actor=s.admin, year=s.year, assignment=math_10a, weekday=1, number=5)
+    result = services.generate_lessons(actor=s.admin, year=s.year)
+    assert result.skipped == 1
+    at_that_time = Lesson.objects.filter(date=monday, number=5, status=LessonStatus.PLANNED)
+    assert list(at_that_time) == [extra]
+    assert Lesson.objects.filter(assignment=math_10a, date=dt.date(2026, 12, 14), number=5).exists()

@@ -178,7 +178,9 @@ def generate(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         f"Уроки сформированы ({scope}): создано {result.created}, удалено {result.removed}, "
-        f"оставлено без изменений {result.kept}.",
+        f"оставлено без изменений {result.kept}"
+        + (f", не поставлено из-за переносов и дополнительных уроков {result.skipped}" if result.skipped else "")
+        + ".",
     )
     return back_to("timetable", year=year.pk, **{"class": request.GET.get("class")})
 

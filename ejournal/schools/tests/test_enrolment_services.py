@@ -145,3 +145,14 @@ def test_subgroups_split_a_class_per_subject(small_school):
         services.create_subgroup(actor=s.admin, class_group=s.class_5a, subject=s.math, name="1 группа")
     assert Subgroup.objects.filter(class_group=s.class_5a).count() == 2
     assert ClassGroup.objects.get(pk=g1.class_group_id) == s.class_5a
+
+
+def test_transfer_keeps_the_old_subgroup_for_the_days_before(small_school):
+    s = small_school
+    student = s.students_5a[0]
+    group = services.create_subgroup(
+        actor=s.admin, class_group=s.class_5a, subject=s.math, name="1 группа", students=[student]
+    )
+    class_5b = services.create_class(actor=s.admin, year=s.year, grade=5, letter="Б")
+    services.transfer(actor=s.admin, student=student, to_class=class_5b, first_day=dt.date(2026, 12, 1))
+    assert SubgroupMember.objects.filter(subgroup=group, student=student).exists()

@@ -149,7 +149,9 @@ class Generate(generics.GenericAPIView):
         data = GenerateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         result = services.generate_lessons(actor=user_of(request), **data.validated_data)
-        return Response({"created": result.created, "removed": result.removed, "kept": result.kept})
+        return Response(
+            {"created": result.created, "removed": result.removed, "kept": result.kept, "skipped": result.skipped}
+        )
 
 
 # --- dated lessons and their changes -------------------------------------------------------------------------
