@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -5,7 +9,10 @@ from .base import DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["NAME"] = ":memory:"
-    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+    # A file, not ":memory:": the browser tests' live server answers requests in several threads, and an
+    # in-memory database would make them share one connection (and one transaction). /dev/shm keeps it in RAM.
+    _shm = Path("/dev/shm")
+    _test_db = (_shm if _shm.is_dir() else Path(tempfile.gettempdir())) / f"ejournal-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
