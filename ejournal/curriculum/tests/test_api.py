@@ -178,7 +178,8 @@ def test_generate(api, small_school, other_school):
     assert as_(api, other_school.admin).post(API + "/timetable/generate/", {"year": s.year.pk}).status_code == 400
     r = as_(api, s.admin).post(API + "/timetable/generate/", {"year": s.year.pk, "class_group": s.class_5a.pk})
     assert r.status_code == 200
-    assert r.json() == {"created": Lesson.objects.count(), "removed": 0, "kept": 0, "skipped": 0} and Lesson.objects.count() > 25
+    assert r.json() == {"created": Lesson.objects.count(), "removed": 0, "kept": 0, "skipped": 0}
+    assert Lesson.objects.count() > 25
     r = as_(api, s.admin).post(API + "/timetable/generate/", {"year": s.year.pk, "since": "2027-01-01"})
     assert r.json()["created"] == 0 and r.json()["kept"] > 10
 
