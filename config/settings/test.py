@@ -5,6 +5,9 @@ from pathlib import Path
 from .base import *  # noqa: F403
 from .base import DATABASES
 
+# Uploaded files of a test run go to a fresh temporary folder, never into var/media of the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ejournal-media-"))
+
 # Fast hashing in tests: Argon2 itself is covered by accounts' own test.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,6 +7,10 @@
 - The responsible administrator corrects any record, always with a written reason (also in a closed
   period); nobody else writes into a closed period.
 - The deputy (and the administrator) close and reopen periods.
+- The class overview (every subject of a class, absences) is read by the class teacher of that class
+  and by management; a subject teacher reads only their own journal there.
+- Files of homework are put and removed by whoever may write the lesson; they are downloaded by
+  everyone who sees the lesson, students of the class and their parents included (the diary shows them).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.db.models import Q, QuerySet
 from ejournal.accounts.models import Role, User
 from ejournal.core.errors import Forbidden, NotFound, ValidationFailed
 from ejournal.curriculum.models import Lesson, TeachingAssignment
+from ejournal.journal.models import HomeworkAttachment
 from ejournal.schools.models import ClassGroup
 
 from .curriculum import visible_lessons
@@ -166,3 +171,26 @@ def journal_mode(user: User, assignment: TeachingAssignment, *, leads: bool) -> 
     if leads:
         return "reasons"
     return "read"
+
+
+def overview_classes(user: User) -> QuerySet[ClassGroup]:
+    """Classes whose overview («Сводка класса») the user may read: the school's for management, the
+    classes they lead for a teacher. Teaching a subject in a class gives no view of the other subjects."""
+    if not in_school(user):
+        return ClassGroup.objects.none()
+    qs = ClassGroup.objects.filter(school_id=user.school_id)
+    if reads_whole_school(user):
+        return qs
+    if user.has_role(Role.TEACHER):
+        return qs.filter(class_teachers=user)
+    return qs.none()
+
+
+def visible_attachments(user: User) -> QuerySet[HomeworkAttachment]:
+    """Homework files the user may download: those of the lessons they see (visible_lessons), which
+    includes students of the class and the parents of those students."""
+    if not in_school(user):
+        return HomeworkAttachment.objects.none()
+    return HomeworkAttachment.objects.filter(
+        school_id=user.school_id, homework__lesson__in=visible_lessons(user).values("pk")
+    )

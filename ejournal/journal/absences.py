@@ -3,7 +3,7 @@
 A day counts as missed only when the student missed every lesson of that day that was theirs: the
 class's lessons and those of their own subgroups, cancelled ones left out (DOMAIN.md). The reason of a
 missed day is the least excused of its absences: «п» over «н» (not yet explained) over «у» over «б».
-Four queries for a whole class, whatever its size.
+Four queries for a whole class, whatever its size (two when the caller knows the enrolments).
 """
 
 from __future__ import annotations
@@ -45,21 +45,53 @@ class Missed:
     def days_unexcused(self) -> int:
         return self.days_by_code.get("п", 0)
 
+    @property
+    def days_unsettled(self) -> int:
+        """Days whose reason the class teacher has not yet set («н»)."""
+        return self.days_by_code.get("н", 0)
 
-def missed_in_class(class_group: ClassGroup, start: dt.date, end: dt.date) -> dict[int, Missed]:
-    """Lessons and days missed by each student of the class between two dates (while in the class)."""
-    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+
+Spans = dict[int, list[tuple[dt.date, dt.date | None]]]
+
+
+def enrolment_spans(class_group: ClassGroup, start: dt.date, end: dt.date) -> Spans:
+    """Each student in the class at some day between two dates, with the spans of their enrolment."""
+    spans: Spans = defaultdict(list)
     for student_id, since, until in (
         Enrolment.objects.filter(class_group=class_group, start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .values_list("student_id", "start", "end")
     ):
         spans[student_id].append((since, until))
+    return spans
+
+
+def subgroups_of(class_group: ClassGroup, student_ids: list[int]) -> dict[int, set[int]]:
+    """The subgroups of the class each student belongs to."""
     subgroups: dict[int, set[int]] = defaultdict(set)
     for student_id, subgroup_id in SubgroupMember.objects.filter(
-        subgroup__class_group=class_group, student_id__in=list(spans)
+        subgroup__class_group=class_group, student_id__in=student_ids
     ).values_list("student_id", "subgroup_id"):
         subgroups[student_id].add(subgroup_id)
+    return subgroups
+
+
+def missed_in_class(
+    class_group: ClassGroup,
+    start: dt.date,
+    end: dt.date,
+    *,
+    spans: Spans | None = None,
+    subgroups: dict[int, set[int]] | None = None,
+) -> dict[int, Missed]:
+    """Lessons and days missed by each student of the class between two dates (while in the class).
+
+    A page that has already read the enrolments and subgroups of the class passes them in, which saves
+    their two queries."""
+    if spans is None:
+        spans = enrolment_spans(class_group, start, end)
+    if subgroups is None:
+        subgroups = subgroups_of(class_group, list(spans))
     lessons_by_day: dict[dt.date, list[tuple[int, int | None]]] = defaultdict(list)
     for lesson_id, day, subgroup_id in Lesson.objects.filter(
         class_group=class_group, date__range=(start, end), status=LessonStatus.PLANNED

@@ -14,7 +14,7 @@ from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, LessonStatus, PlannedTopic
 
 from . import clock, periods, signals
-from .models import ChangeKind, ChangeRecord, Homework, LessonWork, Mark, MarkKind
+from .models import ChangeKind, ChangeRecord, Homework, HomeworkAttachment, LessonWork, Mark, MarkKind
 from .services import lesson_kind, lock_lesson
 
 MAX_TOPIC = 500
@@ -53,8 +53,8 @@ def _history(actor: User, lesson: Lesson, kind: str, old: str, new: str, reason:
     )
 
 
-def _begin(actor: User, lesson: Lesson, reason: str) -> tuple[Lesson, str]:
-    """Access, row lock and the period lock, shared by the lesson's writes."""
+def begin_lesson_write(actor: User, lesson: Lesson, reason: str) -> tuple[Lesson, str]:
+    """Access, row lock and the period lock, shared by the lesson's writes (homework files too)."""
     if lesson.school_id != actor.school_id:
         raise NotFound()
     reason = access.require_can_edit_lesson(actor, lesson, reason=reason)
@@ -76,7 +76,7 @@ def set_topic(
 ) -> Lesson:
     """The topic of the lesson; taking a КТП topic links the lesson to it (program execution counts it).
     An empty topic with a КТП topic takes the КТП's wording."""
-    lesson, reason = _begin(actor, lesson, reason)
+    lesson, reason = begin_lesson_write(actor, lesson, reason)
     topic = " ".join((topic or "").split())
     if planned_topic is not None:
         if planned_topic.assignment_id != lesson.assignment_id:
@@ -127,8 +127,9 @@ def set_homework(
     due_date: dt.date | None = None,
     reason: str = "",
 ) -> Homework | None:
-    """The homework given in the lesson; due by the next lesson unless a date is given; "" removes it."""
-    lesson, reason = _begin(actor, lesson, reason)
+    """The homework given in the lesson; due by the next lesson unless a date is given; "" removes it
+    (only its text while files are attached to it)."""
+    lesson, reason = begin_lesson_write(actor, lesson, reason)
     text = (text or "").strip()
     if len(text) > MAX_HOMEWORK:
         raise ValidationFailed(f"Домашнее задание длиннее {MAX_HOMEWORK} знаков.", field="text")
@@ -137,6 +138,15 @@ def set_homework(
     if not text:
         if current is None:
             return None
+        if HomeworkAttachment.objects.filter(homework__lesson=lesson).exists():
+            # The files stay given: the homework keeps its row (and due date), only without words.
+            if not current.text:
+                return current
+            current.text, current.updated_at = "", clock.now()
+            current.save(update_fields=["text", "updated_at"])
+            _history(actor, lesson, ChangeKind.HOMEWORK, old, "", reason)
+            _announce_homework(actor, lesson, "", current.due_date)
+            return current
         Homework.objects.filter(lesson=lesson).delete()
         _history(actor, lesson, ChangeKind.HOMEWORK, old, "", reason)
         _announce_homework(actor, lesson, "", None)
@@ -184,7 +194,7 @@ def _announce_homework(actor: User, lesson: Lesson, text: str, due_date: dt.date
 def set_lesson_kind(*, actor: User, lesson: Lesson, kind: MarkKind, reason: str = "") -> int:
     """The kind of work of the lesson (the column header): new marks get it, and marks already entered
     with the lesson's previous kind move to it (each change in the history). Returns how many moved."""
-    lesson, reason = _begin(actor, lesson, reason)
+    lesson, reason = begin_lesson_write(actor, lesson, reason)
     if kind.school_id != lesson.school_id:
         raise ValidationFailed("Такого вида работы в школе нет.", field="kind")
     previous = lesson_kind(lesson)

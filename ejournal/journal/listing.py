@@ -32,6 +32,24 @@ class JournalGroup:
     title: str
     hint: str
     journals: list[JournalLink] = field(default_factory=list)
+    # The class whose overview («Сводка класса») the group links to, when the user may read it.
+    class_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ClassLink:
+    class_id: int
+    name: str
+
+
+def overview_links(user: User) -> list[ClassLink]:
+    """Classes of the latest school year whose overview the user may open: the ones they lead, or every
+    class for management. One query."""
+    classes = list(access.overview_classes(user).order_by("-year__start", "grade", "letter"))
+    if not classes:
+        return []
+    latest = classes[0].year_id
+    return [ClassLink(c.pk, c.name) for c in classes if c.year_id == latest]
 
 
 def journal_index(user: User) -> list[JournalGroup]:
@@ -73,10 +91,13 @@ def journal_index(user: User) -> list[JournalGroup]:
                 JournalGroup(
                     f"Мой класс {a.class_group.name}",
                     "Все предметы вашего класса: чтение; причины пропусков («н» → «б», «у», «п»).",
+                    class_id=a.class_group_id,
                 ),
             ).journals.append(link(a))
         elif reads_whole_school(user):
-            school.setdefault(a.class_group_id, JournalGroup(f"{a.class_group.name}", "")).journals.append(link(a))
+            school.setdefault(
+                a.class_group_id, JournalGroup(f"{a.class_group.name}", "", class_id=a.class_group_id)
+            ).journals.append(link(a))
         else:
             substituted.journals.append(link(a))
     groups = [g for g in (own, *classes.values(), substituted) if g.journals]

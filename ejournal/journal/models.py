@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -103,11 +105,40 @@ class Homework(SchoolScoped):
         ordering = ["lesson", "id"]
 
 
+def attachment_path(instance: HomeworkAttachment, filename: str) -> str:
+    """homework/<school>/<year>/<random name>.<ext>: the stored name says nothing of the original, which
+    lives in the row (no path tricks, no clashes, no personal data in file names on disk)."""
+    ext = os.path.splitext(filename)[1].lower()
+    return f"homework/{instance.school_id}/{instance.uploaded_at:%Y}/{uuid.uuid4().hex}{ext}"
+
+
+class HomeworkAttachment(SchoolScoped):
+    """A file given with the homework (a worksheet, a photo of the board). Served only through the view
+    that checks access, never from MEDIA_URL."""
+
+    homework = models.ForeignKey(Homework, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField("файл", upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("имя файла", max_length=200)
+    size = models.PositiveIntegerField("размер, байт")
+    content_type = models.CharField("тип", max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "файл домашнего задания"
+        verbose_name_plural = "файлы домашних заданий"
+        ordering = ["homework", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ChangeKind(models.TextChoices):
     MARK = "mark", "отметка"
     ATTENDANCE = "attendance", "посещаемость"
     TOPIC = "topic", "тема урока"
     HOMEWORK = "homework", "домашнее задание"
+    ATTACHMENT = "attachment", "файл к заданию"
     PERIOD_MARK = "period_mark", "отметка за период"
     LESSON = "lesson", "урок"
     LESSON_WORK = "lesson_work", "вид работы урока"

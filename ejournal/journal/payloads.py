@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
@@ -14,9 +16,10 @@ from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson
 from ejournal.schools.models import Period
 
+from . import attachments as homework_files
 from . import lessons as lesson_records
 from . import period_marks, periods, selectors
-from .models import Homework, LessonWork, MarkKind, PeriodClosure, PeriodMarkKind
+from .models import Homework, HomeworkAttachment, LessonWork, MarkKind, PeriodClosure, PeriodMarkKind
 from .period_marks import PeriodMarkState
 from .services import CellState
 
@@ -86,8 +89,23 @@ def lesson_label(lesson: Lesson) -> str:
     return f"{ru_date(lesson.date)}, {lesson.number}-й урок"
 
 
+def attachment(item: HomeworkAttachment) -> dict[str, Any]:
+    """A homework file as the lesson panel and the API list it; `url` downloads it (access checked)."""
+    return {
+        "id": item.pk,
+        "name": item.original_name,
+        "size": item.size,
+        "size_text": homework_files.size_ru(item.size),
+        "content_type": item.content_type,
+        "uploaded_at": item.uploaded_at.isoformat(),
+        "uploaded_by": item.uploaded_by.short_name,
+        "url": reverse("journal:attachment", args=[item.pk]),
+    }
+
+
 def lesson_panel(*, user: User, lesson: Lesson) -> dict[str, Any]:
-    """What the lesson panel shows: topic with the КТП's suggestion, homework, kind of work, history."""
+    """What the lesson panel shows: topic with the КТП's suggestion, homework with its files, kind of
+    work, history."""
     suggestion = lesson_records.suggest_topic(lesson)
     homework = Homework.objects.filter(lesson=lesson).order_by("id").first()
     work = LessonWork.objects.filter(lesson=lesson).values_list("kind_id", flat=True).first()
@@ -104,6 +122,7 @@ def lesson_panel(*, user: User, lesson: Lesson) -> dict[str, Any]:
         "homework": {
             "text": homework.text if homework else "",
             "due_date": homework.due_date.isoformat() if homework and homework.due_date else None,
+            "files": [attachment(item) for item in homework_files.lesson_attachments(lesson)],
         },
         "kind": work,
         "editable": access.can_edit_lesson(user, lesson) or access.can_correct(user),

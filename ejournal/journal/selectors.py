@@ -390,13 +390,13 @@ def cell_history(*, user: User, lesson: Lesson, student: User) -> list[HistoryEn
 
 
 def lesson_history(*, user: User, lesson: Lesson) -> list[HistoryEntry]:
-    """Changes of the lesson's topic, homework and kind of work, newest first."""
+    """Changes of the lesson's topic, homework (its files too) and kind of work, newest first."""
     access.require_can_read_lesson(user, lesson)
     records = ChangeRecord.objects.filter(
         school_id=lesson.school_id,
         lesson=lesson,
         student__isnull=True,
-        kind__in=[ChangeKind.TOPIC, ChangeKind.HOMEWORK, ChangeKind.LESSON_WORK],
+        kind__in=[ChangeKind.TOPIC, ChangeKind.HOMEWORK, ChangeKind.ATTACHMENT, ChangeKind.LESSON_WORK],
     ).order_by("-at", "-id")
     return _entries(records)
 

@@ -28,6 +28,7 @@ from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFail
 from ejournal.curriculum.models import Lesson, PlannedTopic, TeachingAssignment
 from ejournal.schools.models import Period
 
+from . import attachments as homework_files
 from . import lessons as lesson_records
 from . import listing, payloads, period_marks, periods, selectors, services
 from .errors import StaleEdit
@@ -159,7 +160,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "journal/index.html",
-        {"groups": groups, "can_close": access.can_close_periods(user)},
+        {
+            "groups": groups,
+            "overviews": listing.overview_links(user),
+            "can_close": access.can_close_periods(user),
+        },
     )
 
 
@@ -179,10 +184,17 @@ def grid(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "emptyVersion": EMPTY_VERSION,
         "kinds": [{"id": k.id, "name": k.name, "weight": str(k.weight), "default": k.is_default} for k in data.kinds],
         "csrf": get_token(request),
+        "files": {
+            "accept": homework_files.ACCEPT,
+            "maxBytes": homework_files.MAX_ATTACHMENT_BYTES,
+            "maxCount": homework_files.MAX_ATTACHMENTS,
+        },
         "urls": {
             "cell": reverse("journal:cell", args=[0, 0]).replace("/0/0/", "/{l}/{s}/"),
             "cellHistory": reverse("journal:cell_history", args=[0, 0]).replace("/0/0/", "/{l}/{s}/"),
             "lesson": reverse("journal:lesson", args=[0]).replace("/0/", "/{l}/"),
+            "attachments": reverse("journal:attachments", args=[0]).replace("/0/", "/{l}/"),
+            "attachmentDelete": reverse("journal:attachment_delete", args=[0]).replace("/0/", "/{a}/"),
             "periodMark": reverse("journal:period_mark", args=[data.assignment_id, 0]).replace("/0/", "/{s}/"),
             "periodMarkHistory": reverse("journal:period_mark_history", args=[data.assignment_id, 0]).replace(
                 "/0/", "/{s}/"

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", include("ejournal.api.v1.schools")),
     path("", include("ejournal.api.v1.curriculum")),
     path("", include("ejournal.api.v1.journal")),
+    path("", include("ejournal.api.v1.journal_overview")),
+    path("", include("ejournal.api.v1.journal_attachments")),
 ]

@@ -49,7 +49,7 @@ def test_teacher_saves_topic_homework_and_kind_at_once(client, journal):
     assert response.status_code == 200
     data = response.json()
     assert data["topic"] == "Дроби" and data["planned_topic"] == planned.pk
-    assert data["homework"] == {"text": "№ 1–5", "due_date": "2026-12-28"}
+    assert data["homework"] == {"text": "№ 1–5", "due_date": "2026-12-28", "files": []}
     assert data["kind"] == journal.kinds["test"].pk
     assert {h["what"] for h in data["history"]} == {"тема урока", "домашнее задание", "вид работы урока"}
     assert LessonWork.objects.get(lesson=lesson).kind == journal.kinds["test"]

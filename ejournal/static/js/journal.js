@@ -658,6 +658,18 @@
       const editable = data.editable && (!cfg.locked || cfg.mode === "correct");
       for (const field of lessonForm.elements) field.disabled = !editable;
       fillHistory(lessonPanel.querySelector("[data-history]"), data.history);
+      // Homework files are drawn by journal-files.js, which listens for this.
+      lessonPanel.dispatchEvent(
+        new CustomEvent("jr:lesson-loaded", {
+          detail: {
+            lesson: th.dataset.l,
+            data,
+            editable,
+            reason: () => (askReason() ? reason : null),
+            showHistory: (entries) => fillHistory(lessonPanel.querySelector("[data-history]"), entries),
+          },
+        }),
+      );
       statusLine.textContent = editable ? "" : "Только чтение.";
       if (editable) lessonForm.elements.topic.focus();
     } catch (error) {

@@ -1,0 +1,42 @@
+"""«Сводка класса»: the page and its XLSX export. Access is decided by overview.class_overview through
+access/ (a class outside the user's scope is a 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from .overview import MISSED_CODES, class_overview
+from .overview_xlsx import overview_workbook
+from .views import _int, _user
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def overview_page(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = _user(request)
+    data = class_overview(user=user, class_group=class_id, period=_int(request.GET.get("period"), "period"))
+    return render(
+        request,
+        "journal/class_overview.html",
+        {"overview": data, "missed_codes": MISSED_CODES},
+    )
+
+
+@login_required
+@require_GET
+def overview_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = _user(request)
+    data = class_overview(user=user, class_group=class_id, period=_int(request.GET.get("period"), "period"))
+    response = HttpResponse(overview_workbook(data), content_type=XLSX_TYPE)
+    # RFC 5987 (filename*=utf-8''…) for the Cyrillic name; Django builds the header.
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"Сводка {data.class_name}, {data.period.name}.xlsx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
