@@ -25,12 +25,12 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from ejournal.curriculum.models import Lesson, PlannedTopic, TeachingAssignment
+from ejournal.curriculum.models import PlannedTopic
 from ejournal.schools.models import Period
 
 from . import attachments as homework_files
 from . import lessons as lesson_records
-from . import listing, payloads, period_marks, periods, selectors, services
+from . import listing, lookups, payloads, period_marks, periods, selectors, services
 from .errors import StaleEdit
 from .grid_html import EMPTY_VERSION, render_grid_table
 from .models import MarkKind, PeriodMarkKind
@@ -103,50 +103,12 @@ def _date(value: Any, key: str) -> dt.date | None:
         raise ValidationFailed("Дата указана неверно.", field=key) from exc
 
 
-def _lesson(user: User, lesson_id: int) -> Lesson:
-    lesson = access.journal_lessons(user).filter(pk=lesson_id).select_related("school").first()
-    if lesson is None:
-        raise NotFound()
-    return lesson
-
-
-def _assignment(user: User, assignment_id: int) -> TeachingAssignment:
-    found = (
-        access.visible_journals(user)
-        .filter(pk=assignment_id)
-        .select_related("class_group__year", "subject", "subgroup", "school")
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _student(user: User, student_id: int) -> User:
-    student = access_schools.visible_students(user).filter(pk=student_id).first()
-    if student is None:
-        raise NotFound()
-    return student
-
-
 def _kind(user: User, kind_id: Any) -> MarkKind | None:
-    pk = _int(kind_id, "kind")
-    if pk is None:
-        return None
-    kind = MarkKind.objects.filter(school_id=user.school_id, pk=pk).first()
-    if kind is None:
-        raise ValidationFailed("Такого вида работы в школе нет.", field="kind")
-    return kind
+    return lookups.kind_for(user, _int(kind_id, "kind"))
 
 
 def _period(user: User, period_id: Any) -> Period | None:
-    pk = _int(period_id, "period")
-    if pk is None:
-        return None
-    period = Period.objects.filter(school_id=user.school_id, pk=pk).select_related("scheme").first()
-    if period is None:
-        raise NotFound()
-    return period
+    return lookups.period_for(user, _int(period_id, "period"))
 
 
 # --- pages ---------------------------------------------------------------------------------------------
@@ -238,8 +200,8 @@ def cell(request: HttpRequest, lesson_id: int, student_id: int) -> dict[str, Any
     "comment"}], "attendance": "оп", "version": "…"} from the cell panel."""
     user = _user(request)
     data = _body(request)
-    lesson = _lesson(user, lesson_id)
-    student = _student(user, student_id)
+    lesson = lookups.lesson_for(user, lesson_id)
+    student = lookups.student_for(user, student_id)
     version = _str(data, "version", 16) or None
     reason = _str(data, "reason", 500)
     try:
@@ -282,8 +244,8 @@ def _mark_inputs(user: User, raw: Any) -> list[services.MarkInput]:
 @json_endpoint
 def cell_history(request: HttpRequest, lesson_id: int, student_id: int) -> dict[str, Any]:
     user = _user(request)
-    lesson = _lesson(user, lesson_id)
-    student = _student(user, student_id)
+    lesson = lookups.lesson_for(user, lesson_id)
+    student = lookups.student_for(user, student_id)
     state = services.cell_state(lesson=lesson, student=student)
     history = selectors.cell_history(user=user, lesson=lesson, student=student)
     return {
@@ -303,7 +265,7 @@ def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
     """GET: the lesson panel (topic with the КТП suggestion, homework, kind of work, history).
     POST: {"topic", "planned_topic", "homework", "due_date", "kind", "reason"}, each optional."""
     user = _user(request)
-    found = _lesson(user, lesson_id)
+    found = lookups.lesson_for(user, lesson_id)
     if request.method == "POST":
         data = _body(request)
         planned: PlannedTopic | None = None
@@ -322,7 +284,7 @@ def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
             kind=_kind(user, data.get("kind")),
             reason=_str(data, "reason", 500),
         )
-        found = _lesson(user, lesson_id)
+        found = lookups.lesson_for(user, lesson_id)
     return payloads.lesson_panel(user=user, lesson=found)
 
 
@@ -335,8 +297,8 @@ def period_mark(request: HttpRequest, assignment_id: int, student_id: int) -> di
     """{"value": "4", "kind": "period", "period": 12, "version": "…", "reason": ""}."""
     user = _user(request)
     data = _body(request)
-    assignment = _assignment(user, assignment_id)
-    student = _student(user, student_id)
+    assignment = lookups.assignment_for(user, assignment_id)
+    student = lookups.student_for(user, student_id)
     kind = _str(data, "kind", 10) or PeriodMarkKind.PERIOD
     period = _period(user, data.get("period"))
     try:
@@ -360,8 +322,8 @@ def period_mark(request: HttpRequest, assignment_id: int, student_id: int) -> di
 @json_endpoint
 def period_mark_history(request: HttpRequest, assignment_id: int, student_id: int) -> dict[str, Any]:
     user = _user(request)
-    assignment = _assignment(user, assignment_id)
-    student = _student(user, student_id)
+    assignment = lookups.assignment_for(user, assignment_id)
+    student = lookups.student_for(user, student_id)
     kind = request.GET.get("kind") or PeriodMarkKind.PERIOD
     if kind not in PeriodMarkKind.values:
         raise ValidationFailed("Неизвестный вид итоговой отметки.", field="kind")

@@ -14,8 +14,9 @@ from ejournal.core.errors import NotFound
 
 from . import attachments as homework_files
 from . import payloads, selectors
+from .lookups import lesson_for
 from .models import HomeworkAttachment
-from .views import _lesson, _user, json_endpoint
+from .views import _user, json_endpoint
 
 
 @require_POST
@@ -23,7 +24,7 @@ from .views import _lesson, _user, json_endpoint
 def upload(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
     """multipart/form-data: one or more "file" fields, and "reason" for the administrator's correction."""
     user = _user(request)
-    lesson = _lesson(user, lesson_id)
+    lesson = lesson_for(user, lesson_id)
     homework_files.check_request_size(request.META.get("CONTENT_LENGTH"))
     homework_files.add_attachments(
         actor=user,

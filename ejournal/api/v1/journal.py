@@ -22,10 +22,10 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
-from ejournal.curriculum.models import Lesson, PlannedTopic, TeachingAssignment
+from ejournal.curriculum.models import PlannedTopic
 from ejournal.journal import lessons as lesson_records
-from ejournal.journal import listing, payloads, period_marks, periods, selectors, services
-from ejournal.journal.models import MarkKind, PeriodMarkKind
+from ejournal.journal import listing, lookups, payloads, period_marks, periods, selectors, services
+from ejournal.journal.models import PeriodMarkKind
 from ejournal.journal.selectors import Grid
 from ejournal.schools.models import ClassGroup, Period
 
@@ -40,50 +40,6 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
         field, errors = next(iter(serializer.errors.items()))
         raise ValidationFailed(f"Поле «{field}»: {errors[0] if isinstance(errors, list) else errors}", field=field)
     return dict(serializer.validated_data)
-
-
-def _lesson(user: User, pk: int) -> Lesson:
-    lesson = access.journal_lessons(user).filter(pk=pk).select_related("school").first()
-    if lesson is None:
-        raise NotFound()
-    return lesson
-
-
-def _student(user: User, pk: int) -> User:
-    student = access_schools.visible_students(user).filter(pk=pk).first()
-    if student is None:
-        raise NotFound()
-    return student
-
-
-def _assignment(user: User, pk: int) -> TeachingAssignment:
-    found = (
-        access.visible_journals(user)
-        .filter(pk=pk)
-        .select_related("class_group__year", "subject", "subgroup", "school")
-        .first()
-    )
-    if found is None:
-        raise NotFound()
-    return found
-
-
-def _period(user: User, pk: int | None) -> Period | None:
-    if pk is None:
-        return None
-    period = Period.objects.filter(school_id=user.school_id, pk=pk).select_related("scheme").first()
-    if period is None:
-        raise NotFound()
-    return period
-
-
-def _kind(user: User, pk: int | None) -> MarkKind | None:
-    if pk is None:
-        return None
-    kind = MarkKind.objects.filter(school_id=user.school_id, pk=pk).first()
-    if kind is None:
-        raise ValidationFailed("Такого вида работы в школе нет.", field="kind")
-    return kind
 
 
 # --- serializers (input, and the shapes the schema documents) -------------------------------------------
@@ -308,7 +264,7 @@ class JournalGrid(APIView):
         if raw is not None and not raw.isdigit():
             raise ValidationFailed("Период указан неверно.", field="period")
         grid = selectors.journal_grid(
-            user=user, assignment=assignment_id, period=_period(user, int(raw) if raw else None)
+            user=user, assignment=assignment_id, period=lookups.period_for(user, int(raw) if raw else None)
         )
         return Response(grid_payload(grid))
 
@@ -318,8 +274,8 @@ class CellView(APIView):
     def put(self, request: Request, lesson_id: int, student_id: int) -> Response:
         user = _user(request)
         data = _valid(CellInputSerializer, request.data)
-        lesson = _lesson(user, lesson_id)
-        student = _student(user, student_id)
+        lesson = lookups.lesson_for(user, lesson_id)
+        student = lookups.student_for(user, student_id)
         version = data.get("version") or None
         reason = data.get("reason", "")
         try:
@@ -329,7 +285,9 @@ class CellView(APIView):
                     lesson=lesson,
                     student=student,
                     marks=[
-                        services.MarkInput(value=m["value"], kind=_kind(user, m.get("kind")), comment=m.get("comment"))
+                        services.MarkInput(
+                            value=m["value"], kind=lookups.kind_for(user, m.get("kind")), comment=m.get("comment")
+                        )
                         for m in data["marks"]
                     ],
                     attendance=data.get("attendance", ""),
@@ -342,7 +300,7 @@ class CellView(APIView):
                     lesson=lesson,
                     student=student,
                     text=data["text"],
-                    kind=_kind(user, data.get("kind")),
+                    kind=lookups.kind_for(user, data.get("kind")),
                     expected_version=version,
                     reason=reason,
                 )
@@ -365,8 +323,8 @@ class CellHistoryView(APIView):
     @extend_schema(responses={200: CellHistorySerializer}, summary="История клетки")
     def get(self, request: Request, lesson_id: int, student_id: int) -> Response:
         user = _user(request)
-        lesson = _lesson(user, lesson_id)
-        student = _student(user, student_id)
+        lesson = lookups.lesson_for(user, lesson_id)
+        student = lookups.student_for(user, student_id)
         return Response(
             {
                 "cell": payloads.cell(services.cell_state(lesson=lesson, student=student)),
@@ -381,13 +339,13 @@ class LessonView(APIView):
     @extend_schema(responses={200: LessonPanelSerializer}, summary="Урок: тема, задание, вид работы, история")
     def get(self, request: Request, lesson_id: int) -> Response:
         user = _user(request)
-        return Response(payloads.lesson_panel(user=user, lesson=_lesson(user, lesson_id)))
+        return Response(payloads.lesson_panel(user=user, lesson=lookups.lesson_for(user, lesson_id)))
 
     @extend_schema(request=LessonInputSerializer, responses={200: LessonPanelSerializer}, summary="Записать урок")
     def put(self, request: Request, lesson_id: int) -> Response:
         user = _user(request)
         data = _valid(LessonInputSerializer, request.data)
-        lesson = _lesson(user, lesson_id)
+        lesson = lookups.lesson_for(user, lesson_id)
         planned = None
         if data.get("planned_topic") is not None:
             planned = PlannedTopic.objects.filter(school_id=user.school_id, pk=data["planned_topic"]).first()
@@ -400,10 +358,10 @@ class LessonView(APIView):
             planned_topic=planned,
             homework=data.get("homework"),
             due_date=data.get("due_date"),
-            kind=_kind(user, data.get("kind")),
+            kind=lookups.kind_for(user, data.get("kind")),
             reason=data.get("reason", ""),
         )
-        return Response(payloads.lesson_panel(user=user, lesson=_lesson(user, lesson_id)))
+        return Response(payloads.lesson_panel(user=user, lesson=lookups.lesson_for(user, lesson_id)))
 
 
 class PeriodMarkView(APIView):
@@ -415,9 +373,9 @@ class PeriodMarkView(APIView):
     def put(self, request: Request, assignment_id: int, student_id: int) -> Response:
         user = _user(request)
         data = _valid(PeriodMarkInputSerializer, request.data)
-        assignment = _assignment(user, assignment_id)
-        student = _student(user, student_id)
-        period = _period(user, data.get("period"))
+        assignment = lookups.assignment_for(user, assignment_id)
+        student = lookups.student_for(user, student_id)
+        period = lookups.period_for(user, data.get("period"))
         try:
             state = period_marks.set_period_mark(
                 actor=user,
@@ -448,13 +406,13 @@ class PeriodMarkHistoryView(APIView):
     )
     def get(self, request: Request, assignment_id: int, student_id: int) -> Response:
         user = _user(request)
-        assignment = _assignment(user, assignment_id)
-        student = _student(user, student_id)
+        assignment = lookups.assignment_for(user, assignment_id)
+        student = lookups.student_for(user, student_id)
         kind = request.query_params.get("kind") or PeriodMarkKind.PERIOD
         if kind not in PeriodMarkKind.values:
             raise ValidationFailed("Неизвестный вид итоговой отметки.", field="kind")
         raw = request.query_params.get("period")
-        period = _period(user, int(raw) if raw and raw.isdigit() else None)
+        period = lookups.period_for(user, int(raw) if raw and raw.isdigit() else None)
         history = selectors.period_mark_history(
             user=user, assignment=assignment, student=student, kind=kind, period=period
         )
@@ -464,7 +422,7 @@ class PeriodMarkHistoryView(APIView):
 
 def _closure_target(user: User, data: dict[str, Any]) -> tuple[Period, ClassGroup | None]:
     access.require_can_close_periods(user)
-    period = _period(user, data["period"])
+    period = lookups.period_for(user, data["period"])
     if period is None:
         raise NotFound()
     group = None
