@@ -25,6 +25,7 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
 from ejournal.schools.models import Period
 
@@ -37,10 +38,6 @@ from .models import MarkKind, PeriodMarkKind
 from .summary import journal_summary
 
 MAX_JSON_BYTES = 64 * 1024
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def json_endpoint(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:

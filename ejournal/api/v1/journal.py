@@ -22,16 +22,13 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
+from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
 from ejournal.journal import lessons as lesson_records
 from ejournal.journal import listing, lookups, payloads, period_marks, periods, selectors, services
 from ejournal.journal.models import PeriodMarkKind
 from ejournal.journal.selectors import Grid
 from ejournal.schools.models import ClassGroup, Period
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:

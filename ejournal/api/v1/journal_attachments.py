@@ -18,15 +18,11 @@ from rest_framework.views import APIView
 
 from ejournal.access import curriculum as access_curriculum
 from ejournal.access import journal as access
-from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound
+from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import Lesson
 from ejournal.journal import attachments as homework_files
 from ejournal.journal import payloads
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class AttachmentSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
+from ejournal.core.requests import current_user as _user
 from ejournal.core.time import ru_date, school_today
 from ejournal.curriculum.models import Subject
 from ejournal.schools import selectors, services
@@ -39,10 +40,6 @@ from ejournal.schools.models import (
     Subgroup,
 )
 from ejournal.schools.setup import create_year_from_spec
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class PersonSerializer(serializers.Serializer):

@@ -15,12 +15,13 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 from ejournal.schools.models import AcademicYear
 
 from .. import selectors, services
 from ..forms import AssignmentForm, EndAssignmentForm, form_errors
-from .common import back_to, current_user, today_for
+from .common import back_to, today_for
 
 
 def _assignment_form(user: User, year: AcademicYear, data: Any = None) -> AssignmentForm:

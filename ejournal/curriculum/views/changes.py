@@ -16,12 +16,13 @@ from ejournal.access import curriculum as access
 from ejournal.access import roles
 from ejournal.accounts.models import User
 from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson
 
 from .. import selectors, services
 from ..forms import CancelForm, ExtraLessonForm, MoveForm, ReplaceForm, form_errors
-from .common import back_to, current_user, parse_date, today_for
+from .common import back_to, parse_date, today_for
 
 
 def _extra_assignments(user: User, day: dt.date) -> Any:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
 from ejournal.accounts.models import User
 from ejournal.core.time import school_today
-
-
-def current_user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def today_for(user: User) -> dt.date:

@@ -14,11 +14,12 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import DomainError
+from ejournal.core.requests import current_user
 
 from .. import plans as plan_files
 from .. import selectors
 from ..forms import PlanUploadForm, form_errors
-from .common import current_user, today_for
+from .common import today_for
 
 
 def _may_open_plans(user: User) -> bool:

@@ -15,11 +15,12 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.requests import current_user
 from ejournal.schools.models import AcademicYear
 
 from .. import selectors, services
 from ..forms import SubjectForm, form_errors, parse_curriculum_grid
-from .common import back_to, current_user, today_for
+from .common import back_to, today_for
 
 
 def _page(

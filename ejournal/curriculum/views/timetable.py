@@ -17,12 +17,13 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 from ejournal.schools.models import AcademicYear, ClassGroup
 
 from .. import selectors, services
 from ..forms import CellForm, GenerateForm, form_errors, parse_bells
-from .common import back_to, current_user, parse_date, today_for
+from .common import back_to, parse_date, today_for
 
 
 def _year(user: User, raw: str | None) -> AcademicYear:

@@ -16,6 +16,7 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import DomainError, NotFound, ValidationFailed
+from ejournal.core.requests import current_user
 from ejournal.core.time import WEEKDAYS_SHORT_RU
 
 from .. import selectors, services
@@ -23,7 +24,7 @@ from ..calendar_defaults import recommended_year
 from ..forms import HolidayForm, PeriodSchemeForm, YearCreateForm, YearForm
 from ..models import AcademicYear
 from ..setup import create_year_from_spec
-from .common import current_user, parse_grade, require_manager, require_reader, school_day, submit
+from .common import parse_grade, require_manager, require_reader, school_day, submit
 
 
 def _calendar_url(year: AcademicYear | None, grade: int, anchor: str = "") -> str:

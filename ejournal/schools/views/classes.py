@@ -14,6 +14,7 @@ from ejournal.access import curriculum as access_curriculum
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 
 from .. import selectors, services
@@ -28,7 +29,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import AcademicYear, ClassGroup, Enrolment
-from .common import current_user, parse_date, require_manager, require_reader, school_day, submit
+from .common import parse_date, require_manager, require_reader, school_day, submit
 
 
 def _teachers(user: User) -> Any:

@@ -17,10 +17,6 @@ from ejournal.core.errors import DomainError, NotFound
 from ejournal.core.time import school_today
 
 
-def current_user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def require_reader(user: User) -> None:
     """Management reads the structure; for anyone else the page does not exist."""
     roles.require(access_schools.reads_structure(user))

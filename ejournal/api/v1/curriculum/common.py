@@ -12,10 +12,7 @@ from rest_framework.request import Request
 from ejournal.access import roles
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
-
-
-def user_of(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+from ejournal.core.requests import current_user as user_of
 
 
 def require_manager(request: Request) -> User:
