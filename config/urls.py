@@ -7,6 +7,7 @@ urlpatterns = [
     path("school/", include("ejournal.schools.urls")),
     path("curriculum/", include("ejournal.curriculum.urls")),
     path("journal/", include("ejournal.journal.urls")),
+    path("diary/", include("ejournal.diary.urls")),
     path("api/v1/", include("ejournal.api.v1.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "ejournal.schools",
     "ejournal.curriculum",
     "ejournal.journal",
+    "ejournal.diary",
     "ejournal.access",
 ]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from ejournal.accounts.models import User
+from ejournal.accounts.models import Role, User
 
 from . import roles
 
@@ -19,6 +19,9 @@ class MenuItem:
 
 def menu_for(user: User) -> list[MenuItem]:
     items = [MenuItem("Главная", reverse("home"))]
+    if roles.in_school(user) and user.has_role(Role.STUDENT, Role.PARENT):
+        # The diary is the student's and the parent's own view; staff read marks in the journal.
+        items.append(MenuItem("Дневник", reverse("diary:week")))
     if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("Журнал", reverse("journal:index")))
     if roles.reads_whole_school(user):

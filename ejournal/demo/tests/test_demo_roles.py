@@ -32,4 +32,4 @@ def test_every_demo_role_signs_in_and_opens_its_menu(demo_school):
         assert home.status_code == 200, account.key
         assert "Здравствуйте" in home.content.decode()
         for item in menu_for(account.user):
-            assert client.get(item.url).status_code == 200, (account.key, item.url)
+            assert client.get(item.url, follow=True).status_code == 200, (account.key, item.url)
