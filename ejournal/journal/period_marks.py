@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import Q
 
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import TeachingAssignment
-from ejournal.schools.models import Enrolment, Period, SubgroupMember
+from ejournal.schools import selectors as enrolment
+from ejournal.schools.models import Period
 
 from . import clock, periods, scope, signals
 from .models import ChangeKind, ChangeRecord, Mark, PeriodClosure, PeriodMark, PeriodMarkKind
@@ -104,20 +104,12 @@ def _suggestion(
 
 
 def _require_enrolled(assignment: TeachingAssignment, student: User, start: dt.date, end: dt.date) -> None:
-    enrolled = (
-        Enrolment.objects.filter(student=student, class_group_id=assignment.class_group_id, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .exists()
-    )
-    if not enrolled:
+    if not enrolment.was_enrolled(student, assignment.class_group_id, start, end):
         raise ValidationFailed(
             f"{student.full_name} не учился(ась) в {assignment.class_group.name} с {ru_date(start)} "
             f"по {ru_date(end)}: отметку за этот период ему (ей) не ставят."
         )
-    if (
-        assignment.subgroup_id
-        and not SubgroupMember.objects.filter(subgroup_id=assignment.subgroup_id, student=student).exists()
-    ):
+    if not enrolment.in_subgroup(student, assignment.subgroup_id):
         raise ValidationFailed(f"{student.full_name} не в подгруппе этого журнала.")
 
 

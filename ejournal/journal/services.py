@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
 
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson
-from ejournal.schools.models import Enrolment, SubgroupMember
+from ejournal.schools import selectors as enrolment
 
 from . import clock, periods, signals
 from .defaults import ensure_default_mark_kinds
@@ -110,20 +109,12 @@ def require_enrolled(*, student: User, lesson: Lesson) -> None:
     """The student is in the lesson's class on its date, and in its subgroup for a subgroup lesson."""
     if student.school_id != lesson.school_id:
         raise NotFound()
-    enrolled = (
-        Enrolment.objects.filter(student=student, class_group_id=lesson.class_group_id, start__lte=lesson.date)
-        .filter(Q(end__isnull=True) | Q(end__gte=lesson.date))
-        .exists()
-    )
-    if not enrolled:
+    if not enrolment.was_enrolled(student, lesson.class_group_id, lesson.date, lesson.date):
         raise ValidationFailed(
             f"{student.full_name} не числится в {lesson.class_group.name} на {ru_date(lesson.date)}: "
             f"записи за этот урок ему (ей) не ставятся."
         )
-    if (
-        lesson.subgroup_id
-        and not SubgroupMember.objects.filter(subgroup_id=lesson.subgroup_id, student=student).exists()
-    ):
+    if not enrolment.in_subgroup(student, lesson.subgroup_id):
         raise ValidationFailed(f"{student.full_name} не в подгруппе этого урока.")
 
 

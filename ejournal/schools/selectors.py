@@ -12,7 +12,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from ejournal.accounts.models import User
 
 from .calendar_defaults import YearSpec, recommended_year
-from .models import AcademicYear, ClassGroup, Enrolment, Holiday, HolidayKind, Period, PeriodScheme, Subgroup
+from .models import (
+    AcademicYear,
+    ClassGroup,
+    Enrolment,
+    Holiday,
+    HolidayKind,
+    Period,
+    PeriodScheme,
+    Subgroup,
+    SubgroupMember,
+)
 
 MONTHS_RU = [
     "Январь",
@@ -244,3 +254,17 @@ def still_in_year(year: AcademicYear) -> QuerySet[Enrolment]:
 
 def enrolments_on(class_group: ClassGroup, on: dt.date) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(_active_on(on), school_id=class_group.school_id, class_group=class_group)
+
+
+def was_enrolled(student: User, class_group_id: int, start: dt.date, end: dt.date) -> bool:
+    """Whether the student was in the class on some day from `start` to `end` (both included)."""
+    return (
+        Enrolment.objects.filter(student=student, class_group_id=class_group_id, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .exists()
+    )
+
+
+def in_subgroup(student: User, subgroup_id: int | None) -> bool:
+    """A lesson of the whole class (`subgroup_id` None) is everyone's; a subgroup lesson is its members'."""
+    return subgroup_id is None or SubgroupMember.objects.filter(subgroup_id=subgroup_id, student=student).exists()
