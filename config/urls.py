@@ -8,6 +8,10 @@ urlpatterns = [
     path("curriculum/", include("ejournal.curriculum.urls")),
     path("journal/", include("ejournal.journal.urls")),
     path("diary/", include("ejournal.diary.urls")),
+    path("notifications/", include("ejournal.notifications.urls")),
+    path("reports/", include("ejournal.reports.urls")),
+    path("imports/", include("ejournal.interop.urls")),
+    path("audit/", include("ejournal.audit.urls")),
     path("api/v1/", include("ejournal.api.v1.urls")),
     path("admin/", admin.site.urls),
 ]

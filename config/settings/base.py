@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "ejournal.curriculum",
     "ejournal.journal",
     "ejournal.diary",
+    "ejournal.notifications",
+    "ejournal.reports",
+    "ejournal.interop",
+    "ejournal.audit",
     "ejournal.access",
 ]
 
@@ -139,6 +143,23 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Электронный журнал и дневник: REST API",
     "VERSION": "1",
 }
+
+# Informing parents. E-mail goes through real SMTP; web push signs with the VAPID key pair;
+# the messenger channel speaks the Telegram Bot API at TELEGRAM_API_BASE (tests point it at 127.0.0.1).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EJOURNAL_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EJOURNAL_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EJOURNAL_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EJOURNAL_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EJOURNAL_SMTP_TLS", "") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("EJOURNAL_MAIL_FROM", "ЭЖ <noreply@ejournal.local>")
+SITE_URL = os.environ.get("EJOURNAL_SITE_URL", "http://127.0.0.1:8000")
+VAPID_PRIVATE_KEY = os.environ.get("EJOURNAL_VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("EJOURNAL_VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("EJOURNAL_VAPID_SUBJECT", "mailto:admin@ejournal.local")
+TELEGRAM_API_BASE = os.environ.get("EJOURNAL_TELEGRAM_API_BASE", "https://api.telegram.org")
+TELEGRAM_BOT_TOKEN = os.environ.get("EJOURNAL_TELEGRAM_BOT_TOKEN", "")
 
 LOGGING = {
     "version": 1,

@@ -26,3 +26,17 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+class TickRun(models.Model):
+    """When each periodic tick (core.ticks) last ran: the worker's shared memory between processes."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "периодическая задача"
+        verbose_name_plural = "периодические задачи"
+
+    def __str__(self) -> str:
+        return self.name

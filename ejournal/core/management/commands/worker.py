@@ -1,4 +1,4 @@
-"""The background worker: django-tasks' database worker plus a heartbeat that /healthz reads."""
+"""The background worker: django-tasks' database worker, a heartbeat that /healthz reads, and the periodic ticks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 
+from ejournal.core import ticks
 from ejournal.core.models import WorkerBeat
 
 BEAT_SECONDS = 10
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()
+        # A batch run (tests, cron) does what is due now, then drains the queue it filled.
+        ticks.run_due()
         try:
             worker.run()
         finally:
@@ -52,4 +55,5 @@ class Command(BaseCommand):
     def _beat(worker_id: str, stop: threading.Event) -> None:
         while not stop.wait(BEAT_SECONDS):
             WorkerBeat.objects.filter(worker_id=worker_id).update(beat_at=timezone.now())
+            ticks.run_due()
             close_old_connections()
