@@ -5,7 +5,7 @@ PYTEST  := $(PY) -m pytest -n 2 -q
 export PGHOST ?= 127.0.0.1
 export PGUSER ?= postgres
 
-.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres postgres bench venv browser
+.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres postgres bench venv browser loadtest
 
 venv: $(VENV_OK)
 
@@ -52,3 +52,7 @@ test: lint typecheck migrations-check test-sqlite test-postgres
 
 bench: venv
 	$(PY) -m bench
+
+# A bounded quarter-end load test against the production server set-up (docs/performance.md).
+loadtest: venv postgres
+	$(PY) -m loadtest

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("ejournal.core.urls")),
     path("accounts/", include("ejournal.accounts.urls")),
+    path("people/", include("ejournal.accounts.urls_people")),
     path("school/", include("ejournal.schools.urls")),
     path("curriculum/", include("ejournal.curriculum.urls")),
     path("journal/", include("ejournal.journal.urls")),

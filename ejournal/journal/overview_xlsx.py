@@ -16,22 +16,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ejournal.core.spreadsheet import safe_text
 from ejournal.core.time import ru_date
 
 from .overview import MISSED_CODES, ClassOverview
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LOW_FILL = PatternFill("solid", fgColor="FDE8E7")
 HEAD_FILL = PatternFill("solid", fgColor="F0F2F7")
 THIN = Side(style="thin", color="B0B4BE")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MISSED_HEADS = ("всего", *(code for code, _ in MISSED_CODES))
 FIRST_ROW = 4  # rows 1–2: title and legend
-
-
-def safe_text(value: str) -> str:
-    """Text as text: a leading apostrophe keeps Excel and LibreOffice from evaluating it."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _put(sheet: Worksheet, row: int, column: int, value: Any, **style: Any) -> None:

@@ -13,11 +13,11 @@ from rest_framework.test import APIClient
 
 from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound
+from ejournal.core.spreadsheet import safe_text
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson
 from ejournal.journal import period_marks, services
 from ejournal.journal.overview import class_overview
-from ejournal.journal.overview_xlsx import safe_text
 from ejournal.journal.selectors import journal_grid
 from ejournal.schools import services as schools
 
