@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+"""Quality reports (urls_quality) and journal-keeping / program-execution reports (urls_keeping) share
+the "reports" namespace."""
+
+from . import urls_keeping, urls_quality
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [*urls_quality.urlpatterns, *urls_keeping.urlpatterns]
