@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ejournal.core.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,7 +48,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ejournal.accounts.middleware.ForcePasswordChangeMiddleware",
     "ejournal.core.middleware.DomainErrorMiddleware",
+    "ejournal.audit.middleware.UsageMiddleware",
 ]
+
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -137,6 +143,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "ejournal.api.v1.errors.exception_handler",
+    # A teacher filling a grid by keyboard makes a few requests a second at most; a script far more.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "1200/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ЭЖ API",

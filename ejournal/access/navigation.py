@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import roles
+from . import audit, roles
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Моя неделя", reverse("curriculum:teacher_week")))
     if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("КТП", reverse("curriculum:plans")))
+    if audit.reads_usage(user):
+        items.append(MenuItem("Мониторинг использования", reverse("audit:usage")))
+    if audit.reads_security_log(user):
+        items.append(MenuItem("Журнал безопасности", reverse("audit:security_log")))
     if user.is_staff:
         items.append(MenuItem("Администрирование", reverse("admin:index")))
     return items

@@ -65,3 +65,26 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("Записи журнала безопасности не удаляются.")
+
+
+class UsageDay(models.Model):
+    """How many requests a person made to a part of the product on a day (diary, journal, reports…).
+
+    Written in batches by audit.usage, never one row per request: a school's monitoring needs who used
+    what and when, not a click stream.
+    """
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    section = models.CharField(max_length=32)
+    requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "использование за день"
+        verbose_name_plural = "использование по дням"
+        constraints = [models.UniqueConstraint(fields=["user", "date", "section"], name="usage_day_unique")]
+        indexes = [models.Index(fields=["school", "date", "section"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.section} {self.requests}"

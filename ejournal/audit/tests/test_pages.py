@@ -1,0 +1,95 @@
+"""The security log and usage monitoring pages: who may open them, what they show, what an export leaves."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ejournal.audit.models import EventKind, SecurityEvent, UsageDay
+from ejournal.audit.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events(small_school, other_school):
+    record(
+        kind=EventKind.ROLE_GRANTED,
+        summary="Выдана роль «учитель»",
+        actor=small_school.admin,
+        subject=small_school.teacher,
+    )
+    record(kind=EventKind.LOGIN_FAILED, summary="Неудачный вход", subject=small_school.teacher)
+    record(kind=EventKind.ROLE_GRANTED, summary="Чужая школа", actor=other_school.admin)
+
+
+@pytest.mark.parametrize("who", ["admin", "director"])
+def test_admin_and_director_read_their_schools_log(client, small_school, events, who):
+    client.force_login(getattr(small_school, who))
+    page = client.get("/audit/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Выдана роль «учитель»" in body and "Учителева Ульяна" in body
+    assert "Чужая школа" not in body
+    filtered = client.get("/audit/", {"kind": "login_failed"}).content.decode()
+    assert "Неудачный вход" in filtered and "Выдана роль" not in filtered
+
+
+@pytest.mark.parametrize("who", ["deputy", "teacher", "parent"])
+def test_others_do_not_see_the_log(client, small_school, events, who):
+    client.force_login(getattr(small_school, who))
+    assert client.get("/audit/").status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, small_school):
+    assert client.get("/audit/").status_code == 302
+    assert client.get("/audit/usage/").status_code == 302
+
+
+def test_bad_filters_are_refused_in_russian(client, small_school):
+    client.force_login(small_school.admin)
+    response = client.get("/audit/", {"kind": "nonsense"})
+    assert response.status_code == 422
+    assert "Неизвестный вид события" in response.content.decode()
+    assert client.get("/audit/usage/", {"start": "2026-13-01"}).status_code == 422
+    assert client.get("/audit/usage/", {"start": "2026-11-01", "end": "2026-10-01"}).status_code == 422
+    assert client.get("/audit/usage/", {"idle": "0"}).status_code == 422
+
+
+def test_the_log_page_takes_the_same_queries_for_many_events(client, small_school, django_assert_max_num_queries):
+    client.force_login(small_school.admin)
+    for _ in range(30):
+        record(kind=EventKind.LOGIN, summary="Вход", actor=small_school.teacher)
+    client.get("/audit/")
+    with django_assert_max_num_queries(8):
+        assert client.get("/audit/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["admin", "director", "deputy"])
+def test_management_opens_usage(client, small_school, who):
+    client.force_login(getattr(small_school, who))
+    page = client.get("/audit/usage/")
+    assert page.status_code == 200
+    assert "Родителей, открывавших дневник" in page.content.decode()
+    assert "<svg" in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["teacher", "class_teacher", "parent"])
+def test_usage_is_not_for_teachers_or_parents(client, small_school, who):
+    client.force_login(getattr(small_school, who))
+    assert client.get("/audit/usage/").status_code == 404
+
+
+def test_usage_export_has_the_pages_numbers_and_is_logged(client, small_school):
+    s = small_school
+    UsageDay.objects.create(school=s.school, user=s.parent, date="2026-11-02", section="diary", requests=7)
+    client.force_login(s.director)
+    response = client.get("/audit/usage/", {"start": "2026-11-01", "end": "2026-11-10", "format": "xlsx"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert rows["Родителева Раиса"][6] == 7  # requests
+    assert rows["Родителева Раиса"][7] == 1  # days in the diary
+    event = SecurityEvent.objects.get(kind=EventKind.PERSONAL_DATA_EXPORT)
+    assert event.actor == s.director and event.school_id == s.school.pk
+    assert "Родителева" not in event.summary  # no names in the log itself
