@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+handler500 = "ejournal.core.failures.server_error"
+
 urlpatterns = [
     path("", include("ejournal.core.urls")),
     path("accounts/", include("ejournal.accounts.urls")),
