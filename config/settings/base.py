@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ejournal.core",
     "ejournal.accounts",
     "ejournal.schools",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "ejournal.accounts.middleware.SessionActivityMiddleware",
+    "ejournal.accounts.middleware.TwoFactorMiddleware",
     "ejournal.accounts.middleware.ForcePasswordChangeMiddleware",
     "ejournal.core.middleware.DomainErrorMiddleware",
     "ejournal.audit.middleware.UsageMiddleware",
@@ -113,9 +117,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login security (docs/user/login.md, docs/esia.md). Lockout: N failures per login+IP within the window.
+EJOURNAL_LOCKOUT_FAILURES = int(os.environ.get("EJOURNAL_LOCKOUT_FAILURES", "5"))
+EJOURNAL_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("EJOURNAL_LOCKOUT_WINDOW_MINUTES", "15"))
+# Password reset requests per IP within the same window.
+EJOURNAL_RESET_REQUESTS = int(os.environ.get("EJOURNAL_RESET_REQUESTS", "5"))
+# Idle timeout: staff are signed out after 30 minutes without a request, students and parents after a week.
+EJOURNAL_IDLE_MINUTES_STAFF = int(os.environ.get("EJOURNAL_IDLE_MINUTES_STAFF", "30"))
+EJOURNAL_IDLE_MINUTES_OTHERS = int(os.environ.get("EJOURNAL_IDLE_MINUTES_OTHERS", str(7 * 24 * 60)))
+SESSION_ENGINE = os.environ.get("EJOURNAL_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PASSWORD_RESET_TIMEOUT = 3600
+OTP_TOTP_ISSUER = "ЭЖ"
+# OpenID Connect providers, each enabled by its client id (docs/esia.md).
+OIDC_ISSUER = os.environ.get("EJOURNAL_OIDC_ISSUER", "")
+OIDC_CLIENT_ID = os.environ.get("EJOURNAL_OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("EJOURNAL_OIDC_CLIENT_SECRET", "")
+OIDC_TITLE = os.environ.get("EJOURNAL_OIDC_TITLE", "Войти через OpenID Connect")
+ESIA_CLIENT_ID = os.environ.get("EJOURNAL_ESIA_CLIENT_ID", "")
+ESIA_BASE_URL = os.environ.get("EJOURNAL_ESIA_BASE_URL", "https://esia.gosuslugi.ru")
+ESIA_ISSUER = os.environ.get("EJOURNAL_ESIA_ISSUER", "http://esia.gosuslugi.ru/")
+ESIA_AUTHORIZATION_URL = os.environ.get("EJOURNAL_ESIA_AUTHORIZATION_URL", ESIA_BASE_URL + "/aas/oauth2/v2/ac")
+ESIA_TOKEN_URL = os.environ.get("EJOURNAL_ESIA_TOKEN_URL", ESIA_BASE_URL + "/aas/oauth2/v3/te")
+ESIA_JWKS_URL = os.environ.get("EJOURNAL_ESIA_JWKS_URL", "")
+ESIA_PERSON_URL = os.environ.get("EJOURNAL_ESIA_PERSON_URL", ESIA_BASE_URL + "/rs/prns/{oid}")
+ESIA_SCOPE = os.environ.get("EJOURNAL_ESIA_SCOPE", "openid fullname snils")
+ESIA_CERT_FILE = os.environ.get("EJOURNAL_ESIA_CERT_FILE", "")
+ESIA_KEY_FILE = os.environ.get("EJOURNAL_ESIA_KEY_FILE", "")
+ESIA_SIGNER = os.environ.get("EJOURNAL_ESIA_SIGNER", "gost")
+ESIA_ID_TOKEN_ALGORITHMS = os.environ.get("EJOURNAL_ESIA_ID_TOKEN_ALGORITHMS", "RS256").split(",")
+ESIA_PKCE = os.environ.get("EJOURNAL_ESIA_PKCE", "1") == "1"
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]

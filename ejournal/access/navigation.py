@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import audit, roles
+from . import audit, people, roles
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Моя неделя", reverse("curriculum:teacher_week")))
     if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("КТП", reverse("curriculum:plans")))
+    if people.reads_people(user):
+        items.append(MenuItem("Пользователи", reverse("people:list")))
+    if people.issues_credentials(user):
+        items.append(MenuItem("Логины и пароли", reverse("people:credential_classes")))
     if audit.reads_usage(user):
         items.append(MenuItem("Мониторинг использования", reverse("audit:usage")))
     if audit.reads_security_log(user):

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "ejournal.accounts"
     label = "accounts"
     verbose_name = "Пользователи"
+
+    def ready(self) -> None:
+        from .auth import events  # noqa: F401  (connects the sign-in signals)

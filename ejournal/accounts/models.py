@@ -98,3 +98,100 @@ class Guardianship(SchoolScoped):
         verbose_name = "родитель — ребёнок"
         verbose_name_plural = "родители — дети"
         constraints = [models.UniqueConstraint(fields=["parent", "child"], name="guardianship_unique")]
+
+
+class PersonChange(SchoolScoped):
+    """One change to a person (append-only): who, when, which field, old and new value.
+
+    `field` is a User field name or one of the relations below. The СНИЛС is never copied here: its row
+    says only that it changed (both values empty).
+    """
+
+    ROLES = "roles"
+    ACTIVE = "is_active"
+    PASSWORD = "password"
+    GUARDIANSHIP = "guardianship"
+    CLASS_TEACHER = "class_teacher"
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="changes")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    field = models.CharField("что изменено", max_length=32)
+    old_value = models.TextField("было", blank=True)
+    new_value = models.TextField("стало", blank=True)
+
+    class Meta:
+        verbose_name = "изменение пользователя"
+        verbose_name_plural = "история изменений пользователей"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["school", "person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.field}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a person, for «Мои сеансы»; the session data itself stays in the session store
+    (database or cache), so ending a session deletes it there by its key."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    last_active_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "сеанс"
+        verbose_name_plural = "сеансы"
+        indexes = [models.Index(fields=["user", "last_active_at"])]
+
+    def __str__(self) -> str:
+        return f"сеанс {self.pk} с {self.started_at:%d.%m.%Y %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """A failed sign-in (scope «login») or a password reset request (scope «reset») for the lockout.
+
+    `key` is a hash of the login and the IP address: no login or address is kept in clear."""
+
+    scope = models.CharField(max_length=16)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%d.%m.%Y %H:%M}"
+
+
+class ExternalIdentity(SchoolScoped):
+    """A person's account at an OpenID Connect provider (ESIA: the person's oid), linked once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.CharField("поставщик", max_length=32)
+    subject = models.CharField("идентификатор у поставщика", max_length=255)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "внешняя учётная запись"
+        verbose_name_plural = "внешние учётные записи"
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="external_identity_unique"),
+            models.UniqueConstraint(fields=["user", "provider"], name="external_identity_one_per_provider"),
+        ]
+
+
+class LinkCode(SchoolScoped):
+    """A one-time code the school gives a person to link their ESIA account; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="link_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "код привязки Госуслуг"
+        verbose_name_plural = "коды привязки Госуслуг"

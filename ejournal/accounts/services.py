@@ -7,15 +7,19 @@ import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from ejournal.access import roles as access_roles
+from ejournal.audit.models import EventKind
+from ejournal.audit.services import record
 from ejournal.core.errors import ValidationFailed
+from ejournal.core.time import school_today
 from ejournal.schools.models import School
 
-from .models import Guardianship, Role, RoleGrant, User
+from .models import Guardianship, PersonChange, Role, RoleGrant, User
 
 
-def _username_base(last_name: str, first_name: str) -> str:
+def _username_base(last_name: str, *names: str) -> str:
     table = str.maketrans(
         {
             "а": "a",
@@ -53,13 +57,15 @@ def _username_base(last_name: str, first_name: str) -> str:
             "я": "ia",
         }
     )
-    base = f"{last_name.lower().translate(table)}.{first_name[:1].lower().translate(table)}"
-    return "".join(c for c in base if c.isascii() and (c.isalnum() or c == ".")) or "user"
+    initials = "".join(name.strip()[:1].lower().translate(table) for name in names)
+    base = f"{last_name.strip().lower().translate(table)}.{initials}"
+    return "".join(c for c in base if c.isascii() and (c.isalnum() or c == ".")).strip(".") or "user"
 
 
-def unique_username(last_name: str, first_name: str) -> str:
-    """A login like «ivanova.a», with a number when the name is taken (logins are global)."""
-    base = _username_base(last_name, first_name)
+def unique_username(last_name: str, *names: str) -> str:
+    """A login from the transliterated surname and initials («ivanova.ap»), with a number when it is taken
+    (logins are global)."""
+    base = _username_base(last_name, *names)
     taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
     if base not in taken:
         return base
@@ -105,7 +111,7 @@ def create_person(
     for role in roles:
         if role not in Role.values:
             raise ValidationFailed(f"Неизвестная роль: {role}.")
-    username = username or unique_username(last_name, first_name)
+    username = username or unique_username(last_name, first_name, middle_name)
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(f"Логин «{username}» уже занят.")
     user = User(
@@ -124,16 +130,88 @@ def create_person(
         user.set_unusable_password()
     user.save()
     RoleGrant.objects.bulk_create(RoleGrant(school=school, user=user, role=r) for r in roles)
+    record(
+        kind=EventKind.USER_CREATED,
+        summary=f"Создан пользователь №{user.pk}.",
+        actor=actor,
+        subject=user,
+        details={"roles": roles},
+    )
     return user
 
 
+def record_change(*, actor: User | None, person: User, field: str, old: str = "", new: str = "") -> PersonChange:
+    """One row of the person's history (PersonChange); the caller leaves out values that must not be kept."""
+    return PersonChange.objects.create(
+        school_id=person.school_id, person=person, actor=actor, field=field, old_value=old, new_value=new
+    )
+
+
+def _role_names(roles: Iterable[str]) -> str:
+    return ", ".join(sorted(Role(r).label for r in roles))
+
+
 @transaction.atomic
-def grant_role(*, actor: User, user: User, role: str) -> None:
+def grant_role(*, actor: User, user: User, role: str, request: HttpRequest | None = None) -> None:
     access_roles.require(access_roles.manages_people(actor) and actor.school_id == user.school_id)
     if role not in Role.values:
         raise ValidationFailed(f"Неизвестная роль: {role}.")
-    RoleGrant.objects.get_or_create(user=user, role=role, defaults={"school_id": user.school_id})
+    before = user.roles
+    _, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"school_id": user.school_id})
     user.__dict__.pop("roles", None)
+    if created:
+        record_change(
+            actor=actor,
+            person=user,
+            field=PersonChange.ROLES,
+            old=_role_names(before),
+            new=_role_names(before | {role}),
+        )
+        record(
+            kind=EventKind.ROLE_GRANTED,
+            summary=f"Пользователю №{user.pk} выдана роль «{Role(role).label}».",
+            actor=actor,
+            subject=user,
+            request=request,
+            details={"role": role},
+        )
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, user: User, role: str, request: HttpRequest | None = None) -> None:
+    """Take a role away; what the person did in it (marks, lessons, history) stays. The administrator
+    cannot take the administrator's role from themselves, and a class teacher keeps the teacher's role
+    until their classes get another class teacher."""
+    access_roles.require(access_roles.manages_people(actor) and actor.school_id == user.school_id)
+    if role not in Role.values:
+        raise ValidationFailed(f"Неизвестная роль: {role}.")
+    if role == Role.ADMIN and user.pk == actor.pk:
+        raise ValidationFailed("Нельзя снять роль администратора с самого себя: это сделает другой администратор.")
+    if role == Role.TEACHER:
+        today = school_today(user.school.timezone)  # type: ignore[union-attr]
+        led = list(user.led_classes.filter(year__end__gte=today).order_by("grade", "letter"))
+        if led:
+            names = ", ".join(group.name for group in led)
+            raise ValidationFailed(f"Пользователь — классный руководитель ({names}): сначала назначьте другого.")
+    before = user.roles
+    deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
+    user.__dict__.pop("roles", None)
+    if deleted:
+        record_change(
+            actor=actor,
+            person=user,
+            field=PersonChange.ROLES,
+            old=_role_names(before),
+            new=_role_names(before - {role}),
+        )
+        record(
+            kind=EventKind.ROLE_REVOKED,
+            summary=f"У пользователя №{user.pk} снята роль «{Role(role).label}».",
+            actor=actor,
+            subject=user,
+            request=request,
+            details={"role": role},
+        )
 
 
 @transaction.atomic

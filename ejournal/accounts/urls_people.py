@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_people as views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_create, name="create"),
+    path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/edit/", views.person_edit, name="edit"),
+    path("<int:person_id>/active/", views.person_active, name="active"),
+    path("<int:person_id>/roles/", views.person_roles, name="roles"),
+    path("<int:person_id>/guardians/", views.person_guardians, name="guardians"),
+    path("<int:person_id>/guardians/<int:link_id>/remove/", views.guardian_remove, name="guardian_remove"),
+    path("<int:person_id>/classes/", views.person_classes, name="classes"),
+    path("credentials/", views.credential_classes, name="credential_classes"),
+    path("credentials/<int:class_id>/", views.class_credentials, name="class_credentials"),
+]

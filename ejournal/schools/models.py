@@ -35,6 +35,7 @@ class School(models.Model):
     period_mark_deadline_days = models.PositiveSmallIntegerField(
         "срок выставления отметок за период после его окончания, дней", default=3
     )
+    staff_2fa_required = models.BooleanField("двухфакторная аутентификация обязательна для сотрудников", default=False)
     is_active = models.BooleanField("действует", default=True)
 
     class Meta:

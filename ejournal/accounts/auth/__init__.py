@@ -1,0 +1,1 @@
+"""Signing in: lockout, two-factor codes, sessions, OpenID Connect and the ESIA adapter (docs/esia.md)."""

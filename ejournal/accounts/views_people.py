@@ -1,0 +1,381 @@
+"""People pages (the administrator changes, the director reads) and the class credentials pages (the class
+teacher for their own class, the administrator for any)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ejournal.access import people as access_people
+from ejournal.access import roles
+from ejournal.core.errors import DomainError, NotFound, ValidationFailed
+from ejournal.core.requests import current_user
+from ejournal.core.time import school_today
+from ejournal.schools.models import ClassGroup
+
+from . import credentials, people, services
+from .models import Guardianship, Role, User
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+
+
+class PersonForm(forms.Form):
+    """Parses the fields; the rules (СНИЛС control number, phone, dates) are the service's."""
+
+    last_name = forms.CharField(label="Фамилия", max_length=150)
+    first_name = forms.CharField(label="Имя", max_length=150)
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
+    birth_date = _date_field("Дата рождения")
+    snils = forms.CharField(label="СНИЛС", max_length=20, required=False, help_text="например, 112-233-445 95")
+    phone = forms.CharField(label="Телефон", max_length=30, required=False)
+    email = forms.CharField(label="E-mail", max_length=254, required=False)
+
+
+class NewPersonForm(PersonForm):
+    roles = forms.MultipleChoiceField(label="Роли", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+
+
+def _user_school_today(user: User) -> Any:
+    return school_today(user.school.timezone)  # type: ignore[union-attr]
+
+
+def _person(user: User, person_id: int) -> User:
+    return get_object_or_404(access_people.visible_people(user).select_related("school"), pk=person_id)
+
+
+def _form_error(form: forms.Form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- the list ---------------------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> people.PeopleFilter:
+    role = request.GET.get("role", "")
+    class_id = request.GET.get("class", "")
+    status = request.GET.get("status", "active")
+    return people.PeopleFilter(
+        q=request.GET.get("q", "").strip()[:100],
+        role=role if role in Role.values else "",
+        class_id=int(class_id) if class_id.isdigit() else None,
+        status=status if status in ("active", "inactive", "all") else "active",
+    )
+
+
+@login_required
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    access_people.require_reads_people(user)
+    filters = _filters(request)
+    page, rows = people.people_page(user=user, filters=filters, page_number=request.GET.get("page", 1))
+    classes = ClassGroup.objects.filter(school_id=user.school_id, year__end__gte=_user_school_today(user))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "roles": Role.choices,
+        "classes": classes.select_related("year").order_by("year__start", "grade", "letter"),
+        "query": query.urlencode(),
+        "can_manage": roles.manages_people(user),
+        "personal": access_people.sees_personal_data(user),
+    }
+    return render(request, "people/list.html", context)
+
+
+# --- create and edit --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    access_people.require_manages_people(user)
+    form = NewPersonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                person = people.add_person(actor=user, school=user.school, **form.cleaned_data)  # type: ignore[arg-type]
+            except NotFound:
+                raise
+            except DomainError as e:
+                _form_error(form, e)
+                status = e.status
+            else:
+                messages.success(request, f"{person.full_name} добавлен(а), логин {person.username}.")
+                return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": None}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = current_user(request)
+    access_people.require_manages_people(user)
+    person = _person(user, person_id)
+    initial = {name: getattr(person, name) for name in people.EDITABLE_FIELDS}
+    form = PersonForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                changed = people.update_person(actor=user, person=person, request=request, **form.cleaned_data)
+            except NotFound:
+                raise
+            except DomainError as e:
+                _form_error(form, e)
+                status = e.status
+            else:
+                labels = ", ".join(people.FIELD_LABELS[name] for name in changed)
+                messages.success(request, f"Сохранено: {labels}." if changed else "Изменений нет.")
+                return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person}, status=status)
+
+
+# --- the person's page and its actions --------------------------------------------------------------------
+
+
+def _detail(request: HttpRequest, person: User, *, error: str = "", status: int = 200) -> HttpResponse:
+    user = current_user(request)
+    card = people.person_card(user=user, person=person)
+    can_manage = roles.manages_people(user)
+    context: dict[str, Any] = {
+        "card": card,
+        "person": person,
+        "can_manage": can_manage,
+        "personal": access_people.sees_personal_data(user),
+        "error": error,
+        "held_roles": [(r, Role(r).label) for r in card.roles],
+        "credentials_allowed": card.credential_class is not None
+        and access_people.credential_classes(user).filter(pk=card.credential_class.pk).exists(),
+    }
+    if can_manage:
+        school_people = User.objects.filter(school_id=user.school_id, is_active=True).exclude(pk=person.pk)
+        context["grantable"] = [(r, label) for r, label in Role.choices if r not in card.roles]
+        if Role.PARENT in card.roles:
+            context["child_choices"] = school_people.filter(role_grants__role=Role.STUDENT).exclude(
+                parent_links__parent=person
+            )
+        if Role.STUDENT in card.roles:
+            context["parent_choices"] = school_people.filter(role_grants__role=Role.PARENT).exclude(
+                children_links__child=person
+            )
+        if Role.TEACHER in card.roles:
+            context["class_choices"] = (
+                ClassGroup.objects.filter(school_id=user.school_id, year__end__gte=_user_school_today(user))
+                .exclude(pk__in=[c.pk for c in card.led_classes])
+                .select_related("year")
+                .order_by("year__start", "grade", "letter")
+            )
+    return render(request, "people/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    user = current_user(request)
+    access_people.require_reads_people(user)
+    return _detail(request, _person(user, person_id))
+
+
+def _act(request: HttpRequest, person: User, action: Any) -> HttpResponse:
+    """Run the change; back to the person on success, the page with the refusal (nothing saved) if not."""
+    try:
+        message = action()
+    except NotFound:
+        raise
+    except DomainError as e:
+        return _detail(request, person, error=e.message, status=e.status)
+    messages.success(request, message)
+    return redirect("people:detail", person_id=person.pk)
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise ValidationFailed("Выберите из списка.", field=name)
+    return int(value)
+
+
+def _manage_target(request: HttpRequest, person_id: int) -> tuple[User, User]:
+    user = current_user(request)
+    access_people.require_manages_people(user)
+    return user, _person(user, person_id)
+
+
+@login_required
+@require_POST
+def person_active(request: HttpRequest, person_id: int) -> HttpResponse:
+    user, person = _manage_target(request, person_id)
+    active = request.POST.get("active") == "1"
+
+    def action() -> str:
+        people.set_active(actor=user, person=person, active=active, request=request)
+        if active:
+            return f"{person.full_name}: доступ включён."
+        return f"{person.full_name}: доступ отключён. Все записи с его (её) участием сохранены."
+
+    return _act(request, person, action)
+
+
+@login_required
+@require_POST
+def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
+    user, person = _manage_target(request, person_id)
+    role = request.POST.get("role", "")
+    revoke = request.POST.get("revoke") == "1"
+
+    def action() -> str:
+        if role not in Role.values:
+            raise ValidationFailed("Выберите роль.", field="role")
+        if revoke:
+            services.revoke_role(actor=user, user=person, role=role, request=request)
+            return f"Роль «{Role(role).label}» снята."
+        services.grant_role(actor=user, user=person, role=role, request=request)
+        return f"Роль «{Role(role).label}» выдана."
+
+    return _act(request, person, action)
+
+
+@login_required
+@require_POST
+def person_guardians(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Link a child to this parent (`child`) or a parent to this student (`parent`)."""
+    user, person = _manage_target(request, person_id)
+
+    def action() -> str:
+        if "child" in request.POST:
+            parent, child = person, _person(user, _posted_id(request, "child"))
+        else:
+            parent, child = _person(user, _posted_id(request, "parent")), person
+        people.link_guardian(actor=user, parent=parent, child=child, relation=request.POST.get("relation", ""))
+        return f"{parent.full_name} — родитель {child.full_name}."
+
+    return _act(request, person, action)
+
+
+@login_required
+@require_POST
+def guardian_remove(request: HttpRequest, person_id: int, link_id: int) -> HttpResponse:
+    user, person = _manage_target(request, person_id)
+    link = get_object_or_404(
+        Guardianship.objects.filter(school_id=user.school_id).select_related("parent", "child"),
+        pk=link_id,
+    )
+    if person.pk not in (link.parent_id, link.child_id):
+        raise Http404
+
+    def action() -> str:
+        people.unlink_guardian(actor=user, link=link)
+        return f"Связь «{link.parent.full_name} — {link.child.full_name}» удалена."
+
+    return _act(request, person, action)
+
+
+@login_required
+@require_POST
+def person_classes(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Make the person class teacher of a class (`leads=1`) or no longer (`leads=0`)."""
+    user, person = _manage_target(request, person_id)
+    leads = request.POST.get("leads") == "1"
+
+    def action() -> str:
+        group = get_object_or_404(
+            ClassGroup.objects.filter(school_id=user.school_id).select_related("year"),
+            pk=_posted_id(request, "class_group"),
+        )
+        people.set_leads_class(actor=user, person=person, class_group=group, leads=leads)
+        done = "назначен(а) классным руководителем" if leads else "больше не классный руководитель"
+        return f"{person.full_name} {done} {group.name}."
+
+    return _act(request, person, action)
+
+
+# --- credentials of a class -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def credential_classes(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    roles.require(access_people.issues_credentials(user))
+    current = access_people.credential_classes(user).filter(year__end__gte=_user_school_today(user))
+    classes = current.select_related("year").order_by("year__start", "grade", "letter")
+    return render(request, "people/credential_classes.html", {"classes": classes})
+
+
+def _chosen_ids(request: HttpRequest) -> list[int] | None:
+    """One person (`one`), everyone (`all`) or the ticked ones (`people`)."""
+    if request.POST.get("one"):
+        return [_posted_id(request, "one")]
+    if request.POST.get("all") == "1":
+        return None
+    values = request.POST.getlist("people")
+    if not all(v.isdigit() for v in values):
+        raise ValidationFailed("Выберите людей из списка.", field="people")
+    return [int(v) for v in values]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def class_credentials(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = current_user(request)
+    group = credentials.require_class(user, class_id)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            issued = credentials.issue_credentials(
+                actor=user, class_group=group, person_ids=_chosen_ids(request), request=request
+            )
+        except NotFound:
+            raise
+        except DomainError as e:
+            error, status = e.message, e.status
+        else:
+            return _issued_page(request, group, issued)
+    rows = credentials.credential_roster(user=user, class_group=group)
+    context = {"group": group, "rows": rows, "error": error}
+    return render(request, "people/credentials.html", context, status=status)
+
+
+def _issued_page(request: HttpRequest, group: ClassGroup, issued: list[credentials.IssuedCredential]) -> HttpResponse:
+    """The passwords in clear, once: on the page and in the PDF embedded in it (nothing kept on the server)."""
+    pdf = credentials.slips_pdf(
+        school_name=group.school.name,
+        site=settings.SITE_URL,
+        issued=issued,
+        on=_user_school_today(current_user(request)),
+    )
+    response = render(
+        request,
+        "people/credentials_issued.html",
+        {
+            "group": group,
+            "issued": issued,
+            "pdf_data": base64.b64encode(pdf).decode(),
+            "pdf_name": f"logins-{group.pk}.pdf",
+            "site": settings.SITE_URL,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
