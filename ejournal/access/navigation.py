@@ -33,6 +33,7 @@ def menu_for(user: User) -> list[MenuItem]:
             MenuItem("Нагрузка", reverse("curriculum:assignments")),
             MenuItem("Расписание", reverse("curriculum:timetable")),
             MenuItem("Замены и изменения", reverse("curriculum:changes")),
+            MenuItem("Настройки школы", reverse("schools:settings")),
         ]
     if roles.is_teacher(user):
         items.append(MenuItem("Моя неделя", reverse("curriculum:teacher_week")))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ejournal.accounts.models import Guardianship, Role, User
 from ejournal.schools.models import ClassGroup, Enrolment
@@ -78,3 +79,14 @@ def credential_people(class_group: ClassGroup, on: dt.date) -> QuerySet[User]:
         .filter(Q(pk__in=students, role_grants__role=Role.STUDENT) | Q(pk__in=parents, role_grants__role=Role.PARENT))
         .distinct()
     )
+
+
+def may_issue_link_code(actor: User, person: User) -> bool:
+    """A Госуслуги link code is issued by whoever issues the person's credentials: the administrator, or the
+    class teacher of the person's class (students and their parents)."""
+    if not in_school(actor) or actor.school_id != person.school_id:
+        return False
+    if manages_people(actor):
+        return True
+    today = timezone.localdate()
+    return any(credential_people(cg, today).filter(pk=person.pk).exists() for cg in credential_classes(actor))

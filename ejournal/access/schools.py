@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from ejournal.accounts.models import Role, User
 from ejournal.schools.models import AcademicYear, ClassGroup, Enrolment, Holiday, PeriodScheme, Subgroup
 
-from .roles import in_school, reads_whole_school
+from .roles import in_school, manages_people, reads_whole_school
 
 
 def visible_years(user: User) -> QuerySet[AcademicYear]:
@@ -107,3 +107,12 @@ def visible_holidays(user: User) -> QuerySet[Holiday]:
     if not in_school(user):
         return Holiday.objects.none()
     return Holiday.objects.filter(school_id=user.school_id)
+
+
+def reads_school_settings(user: User) -> bool:
+    """«Настройки школы»: management reads them; only the responsible administrator changes them."""
+    return reads_whole_school(user)
+
+
+def changes_school_settings(user: User) -> bool:
+    return manages_people(user)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from ejournal.access import people as access_people
 from ejournal.access import roles as access_roles
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import client_ip, record
@@ -239,7 +240,7 @@ def link_code_issue(request: HttpRequest, user_id: int) -> HttpResponse:
     """A one-time ESIA link code for a person, given by the administrator or the class teacher."""
     actor = current_user(request)
     person = User.objects.filter(school_id=actor.school_id, pk=user_id).first() if actor.school_id else None
-    if person is None or not linking.may_issue_link_code(actor, person):
+    if person is None or not access_people.may_issue_link_code(actor, person):
         raise Http404
     code = ""
     if request.method == "POST":

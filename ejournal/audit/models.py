@@ -30,6 +30,7 @@ class EventKind(models.TextChoices):
     PERSONAL_DATA_EXPORT = "pd_export", "выгрузка персональных данных"
     IMPORT = "import", "импорт"
     ESIA_LINKED = "esia_linked", "привязка Госуслуг"
+    SCHOOL_SETTINGS = "school_settings", "изменение настроек школы"
 
 
 class SecurityEvent(models.Model):

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "schools"
 urlpatterns = [
+    path("settings/", views.school_settings, name="settings"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/years/new/", views.year_create, name="year_create"),
     path("calendar/years/<int:year_id>/", views.year_update, name="year_update"),

@@ -88,23 +88,10 @@ def _hash(code: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}\x1e{normal}".encode()).hexdigest()
 
 
-def may_issue_link_code(actor: User, person: User) -> bool:
-    """Whoever issues the person's credentials: the administrator, or the class teacher of the class."""
-    if not access_roles.in_school(actor) or actor.school_id != person.school_id:
-        return False
-    if access_roles.manages_people(actor):
-        return True
-    today = timezone.localdate()
-    return any(
-        access_people.credential_people(cg, today).filter(pk=person.pk).exists()
-        for cg in access_people.credential_classes(actor)
-    )
-
-
 @transaction.atomic
 def issue_link_code(*, actor: User, person: User, request: HttpRequest | None = None) -> str:
     """A one-time code (shown once, kept only as a hash) valid for two weeks; earlier codes stop working."""
-    access_roles.require(may_issue_link_code(actor, person))
+    access_roles.require(access_people.may_issue_link_code(actor, person))
     if not person.is_active:
         raise ValidationFailed("Учётная запись отключена: код привязки не выдаётся.")
     now = timezone.now()

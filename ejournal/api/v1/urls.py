@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("ejournal.api.v1.schools")),
+    path("", include("ejournal.api.v1.school_settings")),
     path("", include("ejournal.api.v1.curriculum")),
     path("", include("ejournal.api.v1.journal")),
     path("", include("ejournal.api.v1.journal_overview")),

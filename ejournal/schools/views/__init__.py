@@ -23,6 +23,7 @@ from .classes import (
     subgroup_create,
     subgroup_members,
 )
+from .school_settings import school_settings
 
 __all__ = [
     "calendar",
@@ -40,6 +41,7 @@ __all__ = [
     "scheme_create",
     "scheme_delete",
     "scheme_update",
+    "school_settings",
     "subgroup_create",
     "subgroup_members",
     "year_create",

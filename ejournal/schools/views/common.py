@@ -41,7 +41,7 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], str]) -> int | None:
+def submit(request: HttpRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], str]) -> int | None:
     """Validate the form and call the service; on success say so and return None. A rule the service
     refused is shown in the form and its status returned (nothing was saved: services are atomic).
     A 404 stays a 404: the object is out of the user's scope."""
