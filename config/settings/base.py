@@ -171,6 +171,8 @@ MEDIA_URL = "/media/"
 # Uploads of timetable/КТП files are small; a hostile 100 MB file is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Import files (people, classes) larger than this are refused before they are read.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

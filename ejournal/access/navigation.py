@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import audit, people, roles
+from . import audit, interop, people, roles
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("КТП", reverse("curriculum:plans")))
     if people.reads_people(user):
         items.append(MenuItem("Пользователи", reverse("people:list")))
+    if interop.may_import(user):
+        items.append(MenuItem("Импорт", reverse("interop:list")))
     if people.issues_credentials(user):
         items.append(MenuItem("Логины и пароли", reverse("people:credential_classes")))
     if audit.reads_usage(user):

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("ejournal.api.v1.journal_attachments")),
     path("", include("ejournal.api.v1.people")),
     path("", include("ejournal.api.v1.audit")),
+    path("", include("ejournal.api.v1.imports")),
 ]

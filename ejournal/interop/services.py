@@ -1,0 +1,239 @@
+"""Imports: upload and check a file (the preview), then commit it whole or not at all, or cancel it.
+
+The file is kept in the ImportBatch between the preview and the commit, so the administrator commits
+exactly what was checked; the worker checks it again against the school as it is then and writes it in one
+transaction. Any error, in the file or from a service while writing, and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+import unicodedata
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ejournal.access import interop as access
+from ejournal.access import roles
+from ejournal.accounts.models import User
+from ejournal.audit.models import EventKind
+from ejournal.audit.services import record
+from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from ejournal.core.time import ru_date
+from ejournal.schools.models import AcademicYear
+
+from .kinds import ImportKind
+from .models import ImportBatch, ImportStatus
+from .plans import CREATE, ERROR, UNCHANGED, UPDATE, Context, Plan, build_plan
+from .tables import TableError, read_table
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+# Multipart framing and the form's other fields on top of the file itself.
+BODY_OVERHEAD = 64 * 1024
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} МБ".replace(".", ",") if size >= 1024 * 1024 else f"{max(1, size // 1024)} КБ"
+
+
+class FileTooLarge(ValidationFailed):
+    status = 413
+
+
+def too_big(size: int) -> FileTooLarge:
+    return FileTooLarge(
+        f"Файл {size_text(size)} — больше допустимых {size_text(max_bytes())}: разделите список на несколько файлов.",
+        field="file",
+    )
+
+
+def check_request_size(content_length: str | None) -> None:
+    """A request longer than the largest allowed file is refused by its declared length, before Django reads
+    (and stores) the upload."""
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        length = 0
+    if length > max_bytes() + BODY_OVERHEAD:
+        raise too_big(length)
+
+
+def clean_file_name(raw: str) -> str:
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[-200:] or "файл"
+
+
+def _fill(batch: ImportBatch, plan: Plan) -> None:
+    batch.rows_total = len(plan.rows)
+    batch.created_count = plan.count(CREATE)
+    batch.updated_count = plan.count(UPDATE)
+    batch.unchanged_count = plan.count(UNCHANGED)
+    batch.error_count = plan.count(ERROR)
+    batch.report = {**batch.report, "rows": [r.as_report() for r in plan.rows]}
+
+
+def _plan(batch: ImportBatch, data: bytes) -> Plan:
+    return build_plan(
+        kind=batch.kind, rows=read_table(data), school_id=batch.school_id, year=batch.year, start=batch.start
+    )
+
+
+@transaction.atomic
+def upload(
+    *, actor: User, kind: str, file_name: str, data: bytes, year: AcademicYear, start: dt.date | None = None
+) -> ImportBatch:
+    """Check a file and keep it for the commit when it has no errors. A file over IMPORT_MAX_BYTES is refused
+    before it is read; a file that is no table, or lacks columns, is kept as a refused import with the reason."""
+    access.require_may_import(actor)
+    roles.require(year.school_id == actor.school_id)
+    if kind not in ImportKind.values:
+        raise ValidationFailed("Выберите, что импортируется: классы, ученики, родители или сотрудники.", field="kind")
+    if len(data) > max_bytes():
+        raise too_big(len(data))
+    start = start or year.start
+    if not year.contains(start):
+        raise ValidationFailed(
+            f"Дата зачисления {ru_date(start)} вне учебного года {year.name} "
+            f"({ru_date(year.start)}–{ru_date(year.end)}).",
+            field="start",
+        )
+    sha256 = hashlib.sha256(data).hexdigest()
+    batch = ImportBatch(
+        school_id=actor.school_id,
+        kind=kind,
+        year=year,
+        start=start,
+        file_name=clean_file_name(file_name),
+        file_size=len(data),
+        file_sha256=sha256,
+        created_by=actor,
+        report={},
+    )
+    earlier = (
+        ImportBatch.objects.filter(
+            school_id=actor.school_id, kind=kind, file_sha256=sha256, status=ImportStatus.COMMITTED
+        )
+        .order_by("-committed_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if earlier:
+        batch.report["same_file_as"] = earlier
+    try:
+        plan = _plan(batch, data)
+    except TableError as e:
+        batch.status = ImportStatus.REJECTED
+        batch.error_count = 1
+        batch.report["file_error"] = e.message
+    else:
+        _fill(batch, plan)
+        if plan.has_errors:
+            batch.status = ImportStatus.REJECTED
+        else:
+            batch.status = ImportStatus.READY
+            batch.content = data
+    batch.save()
+    return batch
+
+
+def _locked(actor: User, batch: ImportBatch) -> ImportBatch:
+    access.require_may_import(actor)
+    locked = access.visible_batches(actor).select_for_update().select_related("year").filter(pk=batch.pk).first()
+    if locked is None:
+        raise NotFound()
+    if locked.status != ImportStatus.READY:
+        raise Conflict(f"Импорт №{locked.pk} уже {locked.get_status_display()}: повторно его не выполнить.")
+    return locked
+
+
+@transaction.atomic
+def request_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Queue the checked import for the worker: a thousand rows through the services take longer than a request
+    should (ARCHITECTURE.md: imports never run inside a request). The page follows the status."""
+    batch = _locked(actor, batch)
+    batch.status = ImportStatus.QUEUED
+    batch.committed_by = actor
+    batch.save(update_fields=["status", "committed_by"])
+    from .tasks import run_import  # the task module imports this one
+
+    run_import.enqueue(batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def run_commit(*, batch_id: int) -> ImportBatch:
+    """The worker's part: import in one transaction, or mark the import failed and change nothing."""
+    try:
+        return _commit(batch_id)
+    except Exception as e:
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            batch.status = ImportStatus.FAILED
+            batch.content = b""
+            message = e.message if isinstance(e, DomainError) else "внутренняя ошибка сервера"
+            batch.report = {**batch.report, "commit_error": message}
+            batch.save(update_fields=["status", "content", "report"])
+        if not isinstance(e, DomainError):
+            raise  # the worker logs it
+        return batch
+
+
+@transaction.atomic
+def _commit(batch_id: int) -> ImportBatch:
+    """Check the kept file again against the school as it is now; if a row became wrong, nothing is written
+    and the import is refused with the new report. Else write every row through the services."""
+    batch = ImportBatch.objects.select_for_update().select_related("year", "committed_by").get(pk=batch_id)
+    if batch.status != ImportStatus.QUEUED:
+        return batch
+    actor = batch.committed_by
+    assert actor is not None  # request_commit sets it
+    started = time.monotonic()
+    plan = _plan(batch, bytes(batch.content))
+    _fill(batch, plan)
+    batch.content = b""
+    if plan.has_errors:
+        batch.status = ImportStatus.REJECTED
+        batch.report["stale"] = True
+        batch.save()
+        return batch
+    plan.apply(Context(actor=actor, year=batch.year, start=batch.start))
+    batch.status = ImportStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.report["seconds"] = round(time.monotonic() - started, 2)
+    batch.save()
+    record(
+        kind=EventKind.IMPORT,
+        summary=(
+            f"Импорт №{batch.pk} ({batch.get_kind_display()}): строк {batch.rows_total}, "
+            f"создано {batch.created_count}, изменено {batch.updated_count}, без изменений {batch.unchanged_count}"
+        ),
+        actor=actor,
+        details={
+            "batch": batch.pk,
+            "kind": batch.kind,
+            "rows": batch.rows_total,
+            "created": batch.created_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+            "sha256": batch.file_sha256,
+        },
+    )
+    return batch
+
+
+@transaction.atomic
+def discard(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Cancel a checked import; its file is dropped."""
+    batch = _locked(actor, batch)
+    batch.status = ImportStatus.DISCARDED
+    batch.content = b""
+    batch.save(update_fields=["status", "content"])
+    return batch
