@@ -2,18 +2,28 @@
 
 Teachers and management read marks through the journal, not through the diary, so for them the
 diary pages do not exist (404), even for students they teach.
+
+Within a diary everything is the student's own: the lessons of the class they were in on each day (a
+subgroup's lessons only for its members), the homework of those lessons, the periods of their classes.
+Any other id (another child, another class's homework, a period of another grade band) is a 404.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ejournal.accounts.models import Role, User
+from ejournal.core.errors import NotFound
+from ejournal.curriculum.models import Lesson
+from ejournal.journal.models import Homework
+from ejournal.schools.models import Enrolment, Period, SubgroupMember
 
 from .roles import in_school
 
 
 def diary_students(user: User) -> QuerySet[User]:
+    """The student themself and/or the parent's children, by name. The school comes along: the diary
+    pages need its time zone."""
     if not in_school(user):
         return User.objects.none()
     cond = Q(pk__in=[])
@@ -21,9 +31,48 @@ def diary_students(user: User) -> QuerySet[User]:
         cond |= Q(pk=user.pk)
     if user.has_role(Role.PARENT):
         cond |= Q(parent_links__parent=user)
+    ids = User.objects.filter(cond, school_id=user.school_id, role_grants__role=Role.STUDENT).values("pk")
+    return User.objects.filter(pk__in=ids).select_related("school").order_by("last_name", "first_name", "pk")
+
+
+def diary_student(user: User, student_id: int) -> User:
+    student = diary_students(user).filter(pk=student_id).first()
+    if student is None:
+        raise NotFound()
+    return student
+
+
+def student_lessons(student: User) -> QuerySet[Lesson]:
+    """Lessons of the student's diary: their class's on the days they were enrolled in it, a subgroup's
+    only if they are its member. Cancelled lessons are included (the diary shows them struck out)."""
+    enrolled = Enrolment.objects.filter(
+        student_id=student.pk, class_group_id=OuterRef("class_group_id"), start__lte=OuterRef("date")
+    ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
+    member_of = SubgroupMember.objects.filter(student_id=student.pk).values("subgroup_id")
     return (
-        User.objects.filter(school_id=user.school_id, role_grants__role=Role.STUDENT)
-        .filter(cond)
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
+        Lesson.objects.filter(school_id=student.school_id)
+        .filter(Exists(enrolled))
+        .filter(Q(subgroup__isnull=True) | Q(subgroup_id__in=member_of))
+    )
+
+
+def student_homework(student: User) -> QuerySet[Homework]:
+    """Homework given in the lessons of the student's diary."""
+    return Homework.objects.filter(school_id=student.school_id, lesson__in=student_lessons(student).values("pk"))
+
+
+def student_periods(student: User) -> QuerySet[Period]:
+    """Periods (четверти, полугодия) of every class the student has been in, of any year: the periods of
+    the scheme that covers the class's grade in the class's year."""
+    classes = Enrolment.objects.filter(
+        student_id=student.pk,
+        class_group__year_id=OuterRef("scheme__year_id"),
+        class_group__grade__gte=OuterRef("scheme__grade_from"),
+        class_group__grade__lte=OuterRef("scheme__grade_to"),
+    )
+    return (
+        Period.objects.filter(school_id=student.school_id)
+        .filter(Exists(classes))
+        .select_related("scheme__year")
+        .order_by("start")
     )

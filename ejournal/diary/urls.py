@@ -4,6 +4,15 @@ from . import views
 
 app_name = "diary"
 urlpatterns = [
-    path("", views.own_week, name="week"),
-    path("<int:student_id>/", views.student_week, name="student_week"),
+    path("", views.week, name="week"),
+    path("<int:student_id>/", views.week, name="student_week"),
+    path("marks/", views.marks, name="marks"),
+    path("<int:student_id>/marks/", views.marks, name="student_marks"),
+    path("homework/", views.homework, name="homework"),
+    path("<int:student_id>/homework/", views.homework, name="student_homework"),
+    path("<int:student_id>/homework/<int:homework_id>/", views.homework_detail, name="student_homework_item"),
+    path("results/", views.results_page, name="results"),
+    path("<int:student_id>/results/", views.results_page, name="student_results"),
+    path("sw.js", views.service_worker, name="sw"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
 ]

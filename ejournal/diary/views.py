@@ -1,74 +1,164 @@
-"""The diary week page of a student (own) and of a parent (a child's)."""
+"""The diary pages of a student (own) and of a parent (each child's): the week, marks by subject for a
+period, homework, period and year marks over the years; and the PWA's manifest and service worker."""
 
 from __future__ import annotations
 
-import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from ejournal.access.diary import diary_students
-from ejournal.accounts.models import Role, User
-from ejournal.core.time import school_today
+from ejournal.accounts.models import User
+from ejournal.core.requests import current_user
 
+from . import pwa
+from .homework import homework_item, homework_list
+from .inputs import parse_int, parse_week, student_today
+from .marks import period_report, results
 from .selectors import diary_week
+from .week_html import week_days_html
+
+# The service worker keeps the last opened page of each kind for offline use (see templates/diary/sw.js).
+PAGE_KIND_HEADER = "X-Diary-Page"
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _chosen_day(request: HttpRequest, user: User) -> dt.date:
-    """Any day of the wanted week; a malformed ?week= falls back to today rather than failing the page."""
-    raw = request.GET.get("week", "")
-    try:
-        day = dt.date.fromisoformat(raw)
-        # Far-off years would overflow the previous/next week links; nobody's diary lives there.
-        if dt.date(1900, 1, 1) <= day <= dt.date(2999, 12, 31):
-            return day
-    except ValueError:
-        pass
-    return school_today(user.school.timezone) if user.school else timezone.localdate()
-
-
-@login_required
-@require_GET
-def own_week(request: HttpRequest) -> HttpResponse:
-    """A student's own diary; a parent who is no student is taken to their first child's."""
-    user = _user(request)
-    if user.has_role(Role.STUDENT):
-        return _week_page(request, user, get_object_or_404(diary_students(user), pk=user.pk))
-    first = diary_students(user).first()
-    if first is None:
+def _pick(request: HttpRequest, student_id: int | None) -> tuple[User, list[User]]:
+    """The student whose diary is asked for, and all the diaries the user may open (for the switcher), in
+    one query. Not the user's own child or self: 404."""
+    user = current_user(request)
+    students = list(diary_students(user))
+    if student_id is None:
+        student = next((s for s in students if s.pk == user.pk), students[0] if students else None)
+    else:
+        student = next((s for s in students if s.pk == student_id), None)
+    if student is None:
         raise Http404()
-    target = f"{request.path}{first.pk}/"
-    if "week" in request.GET:
-        target += "?" + request.GET.urlencode()
-    return redirect(target)
+    if user.school_id == student.school_id and student.school is not None:
+        user.school = student.school  # the header shows the user's school, which is the student's: one query less
+    return student, students
+
+
+def _page(
+    request: HttpRequest,
+    student_id: int | None,
+    kind: str,
+    build: Callable[[User], dict[str, Any]],
+) -> HttpResponse:
+    """A diary page: the user's own diary at the bare address (a parent is taken to the first child's),
+    a child's by id. `build` reads what the page shows."""
+    user = current_user(request)
+    student, students = _pick(request, student_id)
+    if student_id is None and student.pk != user.pk:
+        target = reverse(f"diary:student_{kind}", args=[student.pk])
+        return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
+    context: dict[str, Any] = {
+        "student": student,
+        "own": student.pk == user.pk,
+        "tab": kind,
+        "today": student_today(student),
+    }
+    context.update(build(student))
+    if len(students) > 1:
+        # The switcher opens the same section of the other child's diary (a homework page: their list).
+        section = "homework" if kind == "homework_item" else kind
+        query = f"?week={context['week'].monday:%Y-%m-%d}" if kind == "week" else ""
+        context["switch"] = [(s, reverse(f"diary:student_{section}", args=[s.pk]) + query) for s in students]
+    response = render(request, f"diary/{kind}.html", context)
+    response[PAGE_KIND_HEADER] = kind
+    return response
 
 
 @login_required
 @require_GET
-def student_week(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = _user(request)
-    return _week_page(request, user, get_object_or_404(diary_students(user), pk=student_id))
+def week(request: HttpRequest, student_id: int | None = None) -> HttpResponse:
+    def build(student: User) -> dict[str, Any]:
+        today = student_today(student)
+        data = diary_week(student, parse_week(request.GET.get("week", "")) or today)
+        return {"week": data, "days_html": week_days_html(data, today)}
+
+    return _page(request, student_id, "week", build)
 
 
-def _week_page(request: HttpRequest, user: User, student: User) -> HttpResponse:
-    week = diary_week(student, _chosen_day(request, user))
-    # The switcher is for parents of several children; the student themself needs none.
-    children = list(diary_students(user).exclude(pk=user.pk)) if user.has_role(Role.PARENT) else []
-    return render(
-        request,
-        "diary/week.html",
-        {
-            "week": week,
-            "student": student,
-            "own": student.pk == user.pk,
-            "children": children if len(children) > 1 else [],
-            "today": school_today(user.school.timezone) if user.school else timezone.localdate(),
-        },
+@login_required
+@require_GET
+def marks(request: HttpRequest, student_id: int | None = None) -> HttpResponse:
+    """Marks by subject for a period (?period=<id>, the current one by default)."""
+
+    def build(student: User) -> dict[str, Any]:
+        period_id = parse_int(request.GET.get("period"))
+        if "period" in request.GET and period_id is None:
+            raise Http404()
+        return {"report": period_report(student, period_id=period_id, today=student_today(student))}
+
+    return _page(request, student_id, "marks", build)
+
+
+@login_required
+@require_GET
+def homework(request: HttpRequest, student_id: int | None = None) -> HttpResponse:
+    """Homework by due date: upcoming first, then past (?past=<offset> pages back)."""
+
+    def build(student: User) -> dict[str, Any]:
+        offset = parse_int(request.GET.get("past")) or 0
+        return {"homework": homework_list(student, today=student_today(student), past_offset=offset)}
+
+    return _page(request, student_id, "homework", build)
+
+
+@login_required
+@require_GET
+def homework_detail(request: HttpRequest, student_id: int, homework_id: int) -> HttpResponse:
+    def build(student: User) -> dict[str, Any]:
+        return {"item": homework_item(student, homework_id)}
+
+    return _page(request, student_id, "homework_item", build)
+
+
+@login_required
+@require_GET
+def results_page(request: HttpRequest, student_id: int | None = None) -> HttpResponse:
+    """Period, year, exam and final marks of every year."""
+    return _page(request, student_id, "results", lambda student: {"years": results(student)})
+
+
+# --- PWA -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: «Дневник» installs on the phone's home screen and opens /diary/."""
+    return JsonResponse(
+        pwa.manifest(start_url=reverse("diary:week")),
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_GET
+@cache_control(no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The diary's service worker, scope /diary/. Rendered so that it knows the static files of the app
+    shell; its version changes with them, which makes browsers install the new one."""
+    shell = pwa.shell_urls()
+    version = pwa.shell_version(shell)
+    config = {
+        "version": version,
+        "shell": list(shell),
+        "scope": reverse("diary:week"),
+        "login": reverse("login"),
+        "logout": reverse("logout"),
+        "header": PAGE_KIND_HEADER,
+    }
+    body = render_to_string("diary/sw.js", {"config": json.dumps(config), "version": version, "scope": config["scope"]})
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("diary:week")
+    return response

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ejournal.api.v1.journal")),
     path("", include("ejournal.api.v1.journal_overview")),
     path("", include("ejournal.api.v1.journal_attachments")),
+    path("", include("ejournal.api.v1.diary")),
     path("", include("ejournal.api.v1.people")),
     path("", include("ejournal.api.v1.audit")),
     path("", include("ejournal.api.v1.imports")),

@@ -55,7 +55,7 @@ def week(small_school, monkeypatch):
     """Monday: math (mark 5 for the parent's child, 3 for another student, an absence), Tuesday: Russian
     with homework and a file, Wednesday: a cancelled lesson and a substituted one."""
     s = small_school
-    monkeypatch.setattr("ejournal.diary.views.school_today", lambda tz: MONDAY + dt.timedelta(days=2))
+    monkeypatch.setattr("ejournal.diary.inputs.school_today", lambda tz: MONDAY + dt.timedelta(days=2))
     control = kind(s)
     child, other = s.students_5a[0], s.students_5a[1]
     mon = lesson(s, s.math_5a, MONDAY, 2, topic="Дроби")
@@ -111,7 +111,7 @@ def test_student_sees_own_week_with_marks_homework_and_changes(client, week):
     assert '">5<small>' in body
     assert '">3<small>' not in body  # another student's mark
     assert "diary-att" not in body  # the absence is another student's
-    assert "css/diary.css" in body and "<script>" not in body
+    assert "diary/diary.css" in body and "<script>" not in body  # no inline scripts: the CSP forbids them
 
 
 def test_student_sees_own_attendance(client, week):
@@ -189,7 +189,7 @@ def test_subgroup_lessons_only_for_members(week):
     lesson(s, assignment, MONDAY + dt.timedelta(days=3), 5, topic="Только группа")
 
     def topics(student):
-        return [item.lesson.topic for day in diary_week(student, MONDAY).days for item in day.lessons]
+        return [item.topic for day in diary_week(student, MONDAY).days for item in day.lessons]
 
     assert "Только группа" in topics(s.students_5a[0])
     assert "Только группа" not in topics(s.students_5a[2])
@@ -208,8 +208,8 @@ def test_transfer_mid_week_shows_each_day_class(week):
 
     days = diary_week(moved, MONDAY).days
     assert [d.class_name for d in days] == ["5А", "5А", "10А", "10А", "10А", "10А"]
-    monday = [item.lesson.topic for item in days[0].lessons]
-    wednesday = [item.lesson.topic for item in days[2].lessons]
+    monday = [item.topic for item in days[0].lessons]
+    wednesday = [item.topic for item in days[2].lessons]
     assert monday == ["Дроби"]
     assert wednesday == ["10А среда"]  # 5А's cancelled and substituted lessons are no longer his
 
@@ -217,7 +217,7 @@ def test_transfer_mid_week_shows_each_day_class(week):
 def test_query_count_does_not_grow_with_lessons(week, django_assert_max_num_queries):
     s = week
     student = s.students_5a[0]
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(4):
         few = diary_week(student, MONDAY)
     assert sum(len(d.lessons) for d in few.days) == 4
 
@@ -232,10 +232,10 @@ def test_query_count_does_not_grow_with_lessons(week, django_assert_max_num_quer
             Homework.objects.create(
                 school=s.school, lesson=item, text="Задание", created_by=s.teacher, created_at=timezone.now()
             )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(4):
         many = diary_week(student, other_monday)
-        lines = [(m.value, m.kind.name) for d in many.days for i in d.lessons for m in i.marks]
-        files = [f for d in many.days for i in d.lessons for hw in i.homework for f in hw.attachments.all()]
+        lines = [(m.value, m.kind) for d in many.days for i in d.lessons for m in i.marks]
+        files = [f for d in many.days for i in d.lessons for hw in i.homework for f in hw.files]
         teachers = [i.teacher for d in many.days for i in d.lessons]
     assert len(lines) == 72 and not files and len(teachers) == 36
 
@@ -244,7 +244,7 @@ def test_page_query_count_is_fixed(client, week, django_assert_max_num_queries):
     client.force_login(week.parent)
     url = url_of(week.students_5a[0])
     client.get(url)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(8):  # session, user, roles, diaries, the week's four
         assert client.get(url).status_code == 200
 
 
@@ -254,3 +254,48 @@ def test_bad_week_parameter_falls_back_to_today(client, week, raw):
     response = client.get(reverse("diary:week") + f"?week={raw}")
     assert response.status_code == 200
     assert "Дроби" in response.content.decode()
+
+
+def test_demo_week_with_its_files_is_under_100_kb(db, client, monkeypatch, django_assert_max_num_queries):
+    """A full week of the demo school (its timetable, topics, marks and homework), as a parent opens it: the
+    page and every static file it loads weigh under 100 KB before compression; homework files not counted."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    from ejournal.accounts.models import Guardianship, Role
+    from ejournal.demo.generator import generate
+
+    friday = dt.date(2026, 12, 18)
+    result = generate(5, grades=(5,), classes_per_parallel=1, students_per_class=6, today=friday)
+    monkeypatch.setattr("ejournal.diary.inputs.school_today", lambda tz: friday)
+    # A parent only (some demo parents also teach: their menu reads more).
+    link = (
+        Guardianship.objects.filter(school=result.school)
+        .exclude(parent__role_grants__role=Role.TEACHER)
+        .order_by("pk")
+        .first()
+    )
+    assert link is not None
+    client.force_login(link.parent)
+    url = reverse("diary:student_week", args=[link.child_id])
+    client.get(url)
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    body = response.content.decode()
+    assert body.count('class="diary-lesson') >= 20 and "Д/з" in body  # a full week, with homework
+    assets = sorted(set(re.findall(r'(?:href|src)="/static/([^"]+)"', body)))
+    assert "diary/diary.css" in assets and "css/app.css" in assets
+    total = len(response.content) + sum(Path(str(finders.find(name))).stat().st_size for name in assets)
+    assert total < 100 * 1024, (len(response.content), assets)
+
+
+def test_text_from_the_journal_is_escaped(client, week):
+    s = week
+    Lesson.objects.filter(topic="Дроби").update(topic='<script>alert("x")</script>', room="<b>12</b>")
+    Homework.objects.filter(pk=s.extra["hw"].pk).update(text="<img src=x>\nвторая строка")
+    client.force_login(s.students_5a[0])
+    body = client.get(url_of()).content.decode()
+    assert "<script>alert" not in body and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "<b>12</b>" not in body and "&lt;img src=x&gt;<br>вторая строка" in body
