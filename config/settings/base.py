@@ -212,6 +212,8 @@ VAPID_PUBLIC_KEY = os.environ.get("EJOURNAL_VAPID_PUBLIC_KEY", "")
 VAPID_SUBJECT = os.environ.get("EJOURNAL_VAPID_SUBJECT", "mailto:admin@ejournal.local")
 TELEGRAM_API_BASE = os.environ.get("EJOURNAL_TELEGRAM_API_BASE", "https://api.telegram.org")
 TELEGRAM_BOT_TOKEN = os.environ.get("EJOURNAL_TELEGRAM_BOT_TOKEN", "")
+# The bot's name makes the «open in Telegram» deep link (t.me/<name>?start=<code>).
+TELEGRAM_BOT_USERNAME = os.environ.get("EJOURNAL_TELEGRAM_BOT_USERNAME", "")
 
 LOGGING = {
     "version": 1,

@@ -22,3 +22,13 @@ else:
 # Usage counts are written when a test asks (audit.usage.flush), so no page's query count depends on
 # whether a minute has passed since the last write.
 USAGE_FLUSH_SECONDS = 10**9
+
+# Informing: nothing leaves the machine. Channels are pointed per test at servers on 127.0.0.1 (SMTP,
+# the bot API, a push endpoint); without them e-mail goes nowhere and Telegram/push are not configured.
+EMAIL_HOST = "127.0.0.1"
+TELEGRAM_API_BASE = "http://127.0.0.1:9"
+TELEGRAM_BOT_TOKEN = ""
+TELEGRAM_BOT_USERNAME = ""
+VAPID_PRIVATE_KEY = VAPID_PUBLIC_KEY = ""
+# The push endpoint of the tests listens on 127.0.0.1; in production only https push services are accepted.
+PUSH_ALLOW_LOCAL_ENDPOINTS = True

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import audit, interop, people, roles
+from . import audit, interop, notifications, people, roles
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Дневник", reverse("diary:week")))
     if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("Журнал", reverse("journal:index")))
+    if notifications.has_inbox(user):
+        items.append(MenuItem("Уведомления", reverse("notifications:inbox")))
     if roles.reads_whole_school(user):
         # The director reads the structure pages; they show him no forms.
         items += [
@@ -45,6 +47,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Импорт", reverse("interop:list")))
     if people.issues_credentials(user):
         items.append(MenuItem("Логины и пароли", reverse("people:credential_classes")))
+    if notifications.watches_deliveries(user):
+        items.append(MenuItem("Недоставленные уведомления", reverse("notifications:undelivered")))
     if audit.reads_usage(user):
         items.append(MenuItem("Мониторинг использования", reverse("audit:usage")))
     if audit.reads_security_log(user):

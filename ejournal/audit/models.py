@@ -31,6 +31,8 @@ class EventKind(models.TextChoices):
     IMPORT = "import", "импорт"
     ESIA_LINKED = "esia_linked", "привязка Госуслуг"
     SCHOOL_SETTINGS = "school_settings", "изменение настроек школы"
+    NOTIFICATION_RETRY = "notification_retry", "повторная отправка уведомления"
+    TELEGRAM_LINKED = "telegram_linked", "подключение Telegram"
 
 
 class SecurityEvent(models.Model):

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("ejournal.api.v1.people")),
     path("", include("ejournal.api.v1.audit")),
     path("", include("ejournal.api.v1.imports")),
+    path("", include("ejournal.api.v1.notifications")),
 ]

@@ -87,6 +87,7 @@ def test_usage_export_has_the_pages_numbers_and_is_logged(client, small_school):
     response = client.get("/audit/usage/", {"start": "2026-11-01", "end": "2026-11-10", "format": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
     rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
     assert rows["Родителева Раиса"][6] == 7  # requests
     assert rows["Родителева Раиса"][7] == 1  # days in the diary
