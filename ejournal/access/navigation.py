@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import audit, interop, notifications, people, roles
+from . import audit, interop, notifications, people, reports, roles
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Дневник", reverse("diary:week")))
     if roles.is_teacher(user) or roles.reads_whole_school(user):
         items.append(MenuItem("Журнал", reverse("journal:index")))
+    if reports.sees_teacher_reports(user):
+        items.append(MenuItem("Отчёты", reverse("reports:index")))
+    elif reports.reads_region(user):
+        items.append(MenuItem("Сводка по муниципалитету", reverse("reports:region")))
     if notifications.has_inbox(user):
         items.append(MenuItem("Уведомления", reverse("notifications:inbox")))
     if roles.reads_whole_school(user):

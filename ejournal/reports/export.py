@@ -25,6 +25,7 @@ from .tables import CellValue, ColumnKind, Report, Row, format_cell
 TEMPLATE = Path(__file__).with_name("typst") / "report.typ"
 HEAD_FILL = PatternFill("solid", fgColor="F0F2F7")
 FLAG_FONT = Font(color="B3261E")
+_NUMBER_FORMATS = {"percent": "0.0%", "number": "0.00"}
 
 
 def _sheet_value(value: CellValue, kind: ColumnKind) -> CellValue:
@@ -49,6 +50,11 @@ def to_xlsx(report: Report) -> bytes:
     for note in report.notes:
         sheet.cell(row=row_index, column=1, value=safe_text(note))
         row_index += 1
+    for figure in report.figures:
+        sheet.cell(row=row_index, column=1, value=safe_text(figure.label))
+        cell = sheet.cell(row=row_index, column=2, value=_sheet_value(figure.value, figure.kind))
+        cell.number_format = _NUMBER_FORMATS.get(figure.kind, "General")
+        row_index += 1
     row_index += 1
     for column_index, column in enumerate(report.columns, start=1):
         cell = sheet.cell(row=row_index, column=column_index, value=safe_text(column.title))
@@ -65,10 +71,8 @@ def to_xlsx(report: Report) -> bytes:
         row_index += 1
         for column_index, (value, column) in enumerate(zip(row.cells, report.columns, strict=True), start=1):
             cell = sheet.cell(row=row_index, column=column_index, value=_sheet_value(value, column.kind))
-            if column.kind == "percent":
-                cell.number_format = "0.0%"
-            elif column.kind == "number":
-                cell.number_format = "0.00"
+            if column.kind in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[column.kind]
             if is_total:
                 cell.font = Font(bold=True)
             elif row.flagged:
@@ -84,6 +88,8 @@ def to_csv(report: Report) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([safe_text(report.title)])
     writer.writerow([safe_text(report.subtitle)])
+    for figure in report.figures:
+        writer.writerow([safe_text(figure.label), format_cell(figure.value, figure.kind)])
     writer.writerow([safe_text(c.title) for c in report.columns])
     rows = [*report.rows, *([report.totals] if report.totals else [])]
     for row in rows:
@@ -102,6 +108,7 @@ def to_pdf(report: Report) -> bytes:
         "title": report.title,
         "subtitle": report.subtitle,
         "notes": report.notes,
+        "figures": [[f.label, format_cell(f.value, f.kind)] for f in report.figures],
         "columns": [c.title for c in report.columns],
         "kinds": kinds,
         "rows": [[format_cell(v, k) for v, k in zip(r.cells, kinds, strict=True)] for r in report.rows],

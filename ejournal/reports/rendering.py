@@ -66,5 +66,6 @@ def respond(
         # The SVG is built by charts.bar_chart from escaped text only.
         "charts": [mark_safe(bar_chart(chart)) for chart in report.charts],
         "query": query.urlencode(),
+        "figures": [(f.label, format_cell(f.value, f.kind)) for f in report.figures],
     }
     return render(request, template, {**page, **(context or {})})

@@ -41,6 +41,15 @@ class Chart:
     maximum: float | None = 100.0
 
 
+@dataclass(frozen=True)
+class KeyFigure:
+    """A figure of the whole report shown above the table («Качество знаний: 62,5%»), a number in the XLSX."""
+
+    label: str
+    value: CellValue
+    kind: ColumnKind = "int"
+
+
 @dataclass
 class Report:
     title: str
@@ -54,6 +63,8 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     # A base name for downloaded files, latin or Cyrillic, without extension.
     file_name: str = "otchet"
+    # Figures of the whole report, above the table (the class teacher's counts of отличники, хорошисты…).
+    figures: list[KeyFigure] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

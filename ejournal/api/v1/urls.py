@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("ejournal.api.v1.audit")),
     path("", include("ejournal.api.v1.imports")),
     path("", include("ejournal.api.v1.notifications")),
+    path("", include("ejournal.api.v1.reports")),
+    path("", include("ejournal.api.v1.reports_keeping")),
 ]
