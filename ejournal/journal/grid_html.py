@@ -10,26 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from ejournal.core.time import ru_date
+from ejournal.core.time import MONTHS_RU, ru_date
 from ejournal.schools.models import Period
 
 from .selectors import EMPTY_CELL, Grid, GridCell, GridLesson
 from .values import ABSENCE_CODES
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 EMPTY_VERSION = EMPTY_CELL.version
 
 
@@ -71,7 +57,7 @@ def _head(grid: Grid) -> str:
         else:
             months.append([lesson.date.month, 1])
     out = ['<thead><tr class="jr-months"><th class="jr-name" rowspan="2" scope="col">Ученик</th>']
-    out.extend(f'<th colspan="{count}" class="jr-month">{MONTHS[month - 1]}</th>' for month, count in months)
+    out.extend(f'<th colspan="{count}" class="jr-month">{MONTHS_RU[month - 1]}</th>' for month, count in months)
     if not grid.lessons:
         out.append('<th rowspan="2" class="jr-month">уроков нет</th>')
     out.append(

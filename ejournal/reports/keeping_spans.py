@@ -14,24 +14,10 @@ from dataclasses import dataclass
 from ejournal.access.journal_keeping import require_keeping_reports
 from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound, ValidationFailed
-from ejournal.core.time import ru_date
+from ejournal.core.time import MONTHS_RU, ru_date
 from ejournal.journal.clock import school_today
 from ejournal.schools.models import AcademicYear, Period, School
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 # Longer spans would read a whole region's worth of rows for nothing: a school year is at most ~10 months.
 MAX_SPAN_DAYS = 400
 
@@ -143,7 +129,7 @@ def parse_span(calendar: Calendar, params: Mapping[str, str], *, default: str = 
         except ValueError as exc:
             raise ValidationFailed(f"Месяц «{month_raw}» указан неверно: нужен вид 2026-11.", field="month") from exc
         start, end = month_span(first)
-        return Span(start, end, f"{MONTHS[first.month - 1]} {first.year}", "month")
+        return Span(start, end, f"{MONTHS_RU[first.month - 1]} {first.year}", "month")
     if start_raw or end_raw:
         if not (start_raw and end_raw):
             raise ValidationFailed("Укажите обе даты: с какого и по какое число.", field="start" if end_raw else "end")
@@ -157,7 +143,7 @@ def parse_span(calendar: Calendar, params: Mapping[str, str], *, default: str = 
         year = calendar.year
         return Span(year.start, year.end, f"{year.name} учебный год", "year")
     start, end = month_span(calendar.today)
-    return Span(start, end, f"{MONTHS[start.month - 1]} {start.year}", "month")
+    return Span(start, end, f"{MONTHS_RU[start.month - 1]} {start.year}", "month")
 
 
 def calendar_and_span(user: User, params: Mapping[str, str], *, default: str = "month") -> tuple[Calendar, Span]:
