@@ -17,20 +17,21 @@ class Figure:
     median_ms: float
     p95_ms: float
     queries: int
-    budget_ms: float
+    budget_ms: float | None  # None: printed for information, judged by nothing
     budget_queries: int | None = None
 
     @property
     def met(self) -> bool:
         within_queries = self.budget_queries is None or self.queries <= self.budget_queries
-        return self.median_ms <= self.budget_ms and within_queries
+        return (self.budget_ms is None or self.median_ms <= self.budget_ms) and within_queries
 
     def line(self) -> str:
         queries = f"{self.queries}" + (f" / ≤{self.budget_queries}" if self.budget_queries is not None else "")
-        verdict = "ok" if self.met else "OVER BUDGET"
+        budget = f"≤{self.budget_ms:g} ms" if self.budget_ms is not None else "no budget"
+        verdict = ("ok" if self.met else "OVER BUDGET") if self.budget_ms is not None else "(information)"
         return (
             f"{self.name:<44} median {self.median_ms:8.1f} ms  p95 {self.p95_ms:8.1f} ms  "
-            f"budget ≤{self.budget_ms:g} ms  queries {queries:<10} {verdict}"
+            f"budget {budget:<9}  queries {queries:<10} {verdict}"
         )
 
 
@@ -38,7 +39,7 @@ def measure(
     name: str,
     fn: Callable[[], object],
     *,
-    budget_ms: float,
+    budget_ms: float | None,
     budget_queries: int | None = None,
     repeat: int = 20,
     warmup: int = 2,

@@ -3,7 +3,8 @@ and saving one mark (history and the after-commit signal included), against the 
 ARCHITECTURE.md: grid ≤ 12 queries and ≤ 80 ms on SQLite, a mark save ≤ 30 ms.
 
 `run()` expects Django set up with a migrated database (the bench runner's); `python -m bench.journal_grid`
-makes a throw-away SQLite file (WAL, as production's embedded mode), migrates it and prints the figures.
+alone makes a throw-away database (SQLite in WAL mode as production's embedded mode, or PostgreSQL with
+EJOURNAL_DB=postgres), migrates it and prints the figures.
 The data: class 10А of 35 students, a subject of 5 hours a week, the first half-year (≈ 80 lessons),
 about 40 % of the cells with marks and 8 % with absences, as a real half-year looks.
 """
@@ -12,10 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import random
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -201,19 +200,9 @@ def run() -> list[Figure]:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-        os.environ["EJOURNAL_SQLITE"] = os.path.join(tmp, "bench.sqlite3")
-        os.environ["EJOURNAL_VAR_DIR"] = tmp
-        import django
-        from django.core.management import call_command
+    from bench.databases import django_database
 
-        django.setup()
-        from django.conf import settings
-
-        # The tasks backend of the page is irrelevant here; the test client needs the test server name.
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        call_command("migrate", verbosity=0)
+    with django_database():
         figures = run()
         for figure in figures:
             print(figure.line())

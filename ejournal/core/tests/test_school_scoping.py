@@ -1,0 +1,218 @@
+"""Scale-out by school: every school-data table carries `school_id`, and the main pages filter every query by it.
+
+This is what lets PostgreSQL + Citus distribute the school-data tables by `school_id` (docs/scaling.md).
+
+1. The models: every model of the project's apps has a `school` foreign key, except the deliberate exceptions
+   below (each with its reason) and the known offenders reported to the lead (each must still be one, so the
+   list shrinks as they are fixed).
+
+2. The SQL of the main pages (the pages and API lists of test_query_counts.py: journal grid, diary week, class
+   list, timetable…), captured at the cursor. The rule checked for every statement that reads or writes a
+   school-data table: its conditions pin the rows to one school, through at least one of
+   - a `school_id` column compared with a parameter or a sub-query (`"journal_mark"."school_id" = %s`,
+     `U0."school_id" IN (…)`), or
+   - the primary key of a school-data row (`"curriculum_lesson"."id" = %s`, `… IN (%s, %s)`), or a foreign
+     key to one (`"journal_mark"."lesson_id" IN (…)`): that row was itself found through a scoped query (the
+     access layer looked it up with the user's school), so the rows reached from it are of the same school.
+   Join conditions between two columns do not count: they pin nothing. An INSERT must write `school_id`.
+   The second form is what Citus routes by co-location once the key is a (school_id, id) pair; queries of
+   the first form route to one shard today. docs/scaling.md lists how many queries of each page are of each.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+from ejournal.core.tests.test_query_counts import LARGE, PAGES, Filled, Page, filled_schools, fix_clock, page_sql
+
+pytestmark = pytest.mark.django_db
+
+# Models without a school on purpose: what would they be distributed by, and why that is right.
+NOT_SCHOOL_DATA = {
+    "schools.School": "the school itself: the distribution key's own table (a Citus reference table)",
+    "core.WorkerBeat": "infrastructure: the background worker's heartbeat, not school data",
+    "core.TickRun": "infrastructure: when each periodic tick last ran, one row per tick for the whole installation",
+    "accounts.UserSession": "a person's sign-in sessions: region staff have no school; found by session key",
+    "accounts.LoginFailure": "failed sign-ins before anyone is known: the school is unknown (hashed login + IP)",
+    "reports.Municipality": "the education authority above the schools: sees aggregates of many schools",
+    "reports.RegionViewer": "a person of the authority (a user without a school) and their municipality",
+    "accounts.User_groups": "Django's auth groups (unused by the project's roles, which are RoleGrant rows)",
+    "accounts.User_user_permissions": "Django's per-user permissions (unused by the project's access layer)",
+}
+# Models whose `school` may be empty, and why.
+SCHOOL_MAY_BE_EMPTY = {
+    "accounts.User": "people of the region (municipal and regional staff) belong to no school",
+    "audit.SecurityEvent": "events of region staff and of failed sign-ins of unknown people have no school",
+}
+# School data without a `school_id` column: reported to the lead (issue 9); remove an entry once fixed.
+KNOWN_OFFENDERS = {
+    "schools.ClassGroup_class_teachers": "the implicit many-to-many table of class teachers has no school_id",
+}
+
+
+def project_models() -> Iterator[type[models.Model]]:
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_config.name.startswith("ejournal."):
+            yield model
+
+
+def school_field(model: type[models.Model]) -> models.ForeignKey[Any, Any] | None:
+    try:
+        field = model._meta.get_field("school")
+    except Exception:
+        return None
+    if isinstance(field, models.ForeignKey) and field.related_model._meta.label == "schools.School":
+        return field
+    return None
+
+
+def test_every_school_data_model_has_a_school_foreign_key() -> None:
+    missing = sorted(
+        model._meta.label
+        for model in project_models()
+        if school_field(model) is None and model._meta.label not in NOT_SCHOOL_DATA | KNOWN_OFFENDERS
+    )
+    assert missing == [], f"school-data models without a school foreign key: {missing}"
+
+
+def test_the_school_is_required_except_where_explained() -> None:
+    optional = sorted(
+        model._meta.label for model in project_models() if (field := school_field(model)) is not None and field.null
+    )
+    assert optional == sorted(SCHOOL_MAY_BE_EMPTY)
+
+
+def test_the_lists_of_exceptions_name_real_models_without_a_school() -> None:
+    labels = {model._meta.label: model for model in project_models()}
+    for label in (*NOT_SCHOOL_DATA, *KNOWN_OFFENDERS):
+        # Reports' models are being built; an exception for a model not there yet is harmless.
+        if label in labels:
+            assert school_field(labels[label]) is None, f"{label} has a school now: drop it from the exceptions"
+    assert set(KNOWN_OFFENDERS) <= set(labels), "a known offender is gone: drop it from KNOWN_OFFENDERS"
+
+
+# --- the SQL of the main pages ------------------------------------------------------------------------------
+
+
+def school_tables() -> set[str]:
+    """Tables of school data: every model with a school (User included), and the known offenders."""
+    tables = {model._meta.db_table for model in project_models() if school_field(model) is not None}
+    tables |= {apps.get_model(label)._meta.db_table for label in KNOWN_OFFENDERS}
+    return tables
+
+
+def key_columns(tables: set[str]) -> set[tuple[str, str]]:
+    """(table, column) pairs that identify school-data rows: their primary keys and foreign keys to them."""
+    keys = set()
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            identifies = field.primary_key and model._meta.db_table in tables
+            points = isinstance(field, models.ForeignKey) and field.related_model._meta.db_table in tables
+            if (identifies or points) and field.column:
+                keys.add((model._meta.db_table, field.column))
+    return keys
+
+
+TABLE = re.compile(r'(?:FROM|JOIN|UPDATE|INTO)\s+"(\w+)"')
+ALIAS = re.compile(r'"(\w+)"\s+(?:AS\s+)?([TU]\d+)\b')
+# A column compared with a parameter or a sub-query: `"t"."c" = %s`, `U0."c" IN (%s, …)`, `"t"."c" IN (SELECT`.
+PINNED = re.compile(r'(?:"(\w+)"|([TU]\d+))\."(\w+)"\s*(?:=\s*%s|IN\s*\(\s*(?:%s|SELECT))')
+INSERT = re.compile(r'^\s*INSERT\s+INTO\s+"(\w+)"\s*\(([^)]*)\)', re.IGNORECASE)
+
+
+def is_scoped(sql: str, tables: set[str], keys: set[tuple[str, str]]) -> bool:
+    """True when `sql` touches no school-data table, or pins its rows to one school (the module's rule)."""
+    touched = set(TABLE.findall(sql)) & tables
+    if not touched:
+        return True
+    insert = INSERT.match(sql)
+    if insert:
+        return '"school_id"' in insert.group(2)
+    aliases = dict((alias, table) for table, alias in ALIAS.findall(sql))
+    for table, alias, column in PINNED.findall(sql):
+        table = table or aliases.get(alias, "")
+        if column == "school_id" or (table, column) in keys:
+            return True
+    return False
+
+
+def by_school_id(sql: str) -> bool:
+    return any(column == "school_id" for _, _, column in PINNED.findall(sql))
+
+
+def test_the_rule_tells_scoped_from_unscoped_sql() -> None:
+    tables = {"journal_mark", "curriculum_lesson", "accounts_user"}
+    keys = {("journal_mark", "lesson_id"), ("curriculum_lesson", "id"), ("accounts_user", "id")}
+    scoped = [
+        'SELECT "journal_mark"."id" FROM "journal_mark" WHERE "journal_mark"."school_id" = %s',
+        'SELECT "journal_mark"."id" FROM "journal_mark" WHERE "journal_mark"."lesson_id" IN (%s, %s)',
+        'SELECT U0."id" FROM "curriculum_lesson" U0 WHERE U0."id" = %s',
+        'SELECT "x"."id" FROM "accounts_user" x WHERE "accounts_user"."id" IN (SELECT U0."student_id" FROM a)',
+        'INSERT INTO "journal_mark" ("school_id", "lesson_id") VALUES (%s, %s)',
+        'SELECT "django_session"."session_data" FROM "django_session" WHERE "django_session"."session_key" = %s',
+    ]
+    unscoped = [
+        'SELECT "journal_mark"."id" FROM "journal_mark"',
+        'SELECT "journal_mark"."id" FROM "journal_mark" WHERE "journal_mark"."value" = %s',
+        'SELECT "journal_mark"."id" FROM "journal_mark" INNER JOIN "curriculum_lesson" '
+        'ON ("journal_mark"."lesson_id" = "curriculum_lesson"."id") WHERE "curriculum_lesson"."date" > %s',
+        'INSERT INTO "journal_mark" ("lesson_id", "value") VALUES (%s, %s)',
+        'SELECT "accounts_user"."id" FROM "accounts_user" WHERE "accounts_user"."username" = %s',
+    ]
+    assert all(is_scoped(sql, tables, keys) for sql in scoped)
+    assert not any(is_scoped(sql, tables, keys) for sql in unscoped)
+
+
+@pytest.fixture(scope="module")
+def large_school(django_db_setup: None, django_db_blocker: Any) -> Iterator[Filled]:
+    with filled_schools(django_db_blocker, LARGE) as built:
+        yield built[LARGE]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_query_of_the_page_is_scoped_by_school(
+    large_school: Filled, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fix_clock(monkeypatch)
+    tables = school_tables()
+    keys = key_columns(tables)
+    sql = page_sql(large_school, page)
+    offenders = [statement for statement in sql if not is_scoped(statement, tables, keys)]
+    assert offenders == [], f"{page.name}: queries not scoped by school:\n" + "\n".join(offenders)
+
+
+# --- reports on a read replica (config/settings/replica.py, used by production settings) ------------------------
+
+
+def test_report_pages_read_from_the_replica_and_everything_writes_to_the_primary(
+    monkeypatch: pytest.MonkeyPatch, rf: Any
+) -> None:
+    from config.settings import replica
+    from ejournal.journal.models import Mark
+
+    router = replica.ReportsReplicaRouter()
+    assert router.db_for_read(Mark) is None  # no replica configured: Django's default
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    assert router.db_for_read(Mark) is None  # outside a report
+    with replica.on_replica():
+        assert router.db_for_read(Mark) == "replica"
+        assert router.db_for_write(Mark) == "default"
+    assert not router.allow_migrate("replica", "journal") and router.allow_migrate("default", "journal")
+
+    seen: list[str | None] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(router.db_for_read(Mark))
+        return HttpResponse()
+
+    middleware = replica.ReportsOnReplicaMiddleware(view)
+    for request in (rf.get("/reports/school/"), rf.post("/reports/school/"), rf.get("/journal/")):
+        middleware(request)
+    assert seen == ["replica", None, None]
