@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from functools import partial
 from io import StringIO
 
 import pytest
@@ -277,3 +278,28 @@ def test_demo_logins_prints_every_role_and_the_password(demo):
     for label in ("администратор", "директор", "завуч", "учитель", "классный руководитель", "ученик", "родитель"):
         assert label in text
     assert "admin" in text and "пароль изменён" not in text
+
+
+@pytest.mark.django_db
+def test_demo_builds_a_municipality_of_schools_with_their_own_logins(monkeypatch):
+    from ejournal.core.management.commands import demo as command
+    from ejournal.demo.municipality import generate_municipality
+
+    # One parallel per school keeps the test short; the full size is the benchmark's (bench.generate).
+    monkeypatch.setattr(command, "generate_municipality", partial(generate_municipality, grades=[5]))
+    out = StringIO()
+    call_command(
+        "demo",
+        "--schools",
+        "2",
+        "--classes-per-parallel",
+        "1",
+        "--students-per-class",
+        "2",
+        "--today",
+        "2026-09-08",
+        stdout=out,
+    )
+    assert "школ 2" in out.getvalue()
+    assert School.objects.count() == 2
+    assert User.objects.filter(username="admin").exists() and User.objects.filter(username="s2.admin").exists()
