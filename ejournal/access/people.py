@@ -61,8 +61,15 @@ def credential_classes(user: User) -> QuerySet[ClassGroup]:
 
 
 def issues_credentials(user: User) -> bool:
-    """The credentials pages (and their menu entry): the administrator, and class teachers of some class."""
-    return manages_people(user) or credential_classes(user).exists()
+    """The credentials pages (and their menu entry): the administrator, and class teachers of some class.
+    Asked by the menu of every page: kept on the request's user object, so it costs one query at most."""
+    if manages_people(user):
+        return True
+    if not (in_school(user) and user.has_role(Role.TEACHER)):
+        return False
+    if "_leads_a_class" not in user.__dict__:
+        user.__dict__["_leads_a_class"] = credential_classes(user).exists()
+    return bool(user.__dict__["_leads_a_class"])
 
 
 def credential_people(class_group: ClassGroup, on: dt.date) -> QuerySet[User]:

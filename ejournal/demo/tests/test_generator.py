@@ -287,6 +287,7 @@ def test_demo_builds_a_municipality_of_schools_with_their_own_logins(monkeypatch
 
     # One parallel per school keeps the test short; the full size is the benchmark's (bench.generate).
     monkeypatch.setattr(command, "generate_municipality", partial(generate_municipality, grades=[5]))
+    schools = School.objects.count()  # the module's demo school may already be there
     out = StringIO()
     call_command(
         "demo",
@@ -301,5 +302,6 @@ def test_demo_builds_a_municipality_of_schools_with_their_own_logins(monkeypatch
         stdout=out,
     )
     assert "школ 2" in out.getvalue()
-    assert School.objects.count() == 2
-    assert User.objects.filter(username="admin").exists() and User.objects.filter(username="s2.admin").exists()
+    assert School.objects.count() == schools + 2
+    assert User.objects.filter(username__endswith="admin").count() >= 2
+    assert User.objects.filter(username="s2.admin").exists()
