@@ -146,13 +146,13 @@ ESIA_BASE_URL = os.environ.get("EJOURNAL_ESIA_BASE_URL", "https://esia.gosuslugi
 ESIA_ISSUER = os.environ.get("EJOURNAL_ESIA_ISSUER", "http://esia.gosuslugi.ru/")
 ESIA_AUTHORIZATION_URL = os.environ.get("EJOURNAL_ESIA_AUTHORIZATION_URL", ESIA_BASE_URL + "/aas/oauth2/v2/ac")
 ESIA_TOKEN_URL = os.environ.get("EJOURNAL_ESIA_TOKEN_URL", ESIA_BASE_URL + "/aas/oauth2/v3/te")
-ESIA_JWKS_URL = os.environ.get("EJOURNAL_ESIA_JWKS_URL", "")
+# ESIA's own certificate (PEM): its GOST key signs the ID tokens (docs/esia.md).
+ESIA_VERIFY_CERT_FILE = os.environ.get("EJOURNAL_ESIA_VERIFY_CERT_FILE", "")
 ESIA_PERSON_URL = os.environ.get("EJOURNAL_ESIA_PERSON_URL", ESIA_BASE_URL + "/rs/prns/{oid}")
 ESIA_SCOPE = os.environ.get("EJOURNAL_ESIA_SCOPE", "openid fullname snils")
 ESIA_CERT_FILE = os.environ.get("EJOURNAL_ESIA_CERT_FILE", "")
 ESIA_KEY_FILE = os.environ.get("EJOURNAL_ESIA_KEY_FILE", "")
 ESIA_SIGNER = os.environ.get("EJOURNAL_ESIA_SIGNER", "gost")
-ESIA_ID_TOKEN_ALGORITHMS = os.environ.get("EJOURNAL_ESIA_ID_TOKEN_ALGORITHMS", "RS256").split(",")
 ESIA_PKCE = os.environ.get("EJOURNAL_ESIA_PKCE", "1") == "1"
 
 LANGUAGE_CODE = "ru"
@@ -221,5 +221,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG it logs every missing template variable with the whole context (names of the people on
+        # the page): never, whatever level the root logger is turned to (152-ФЗ: no personal data in logs).
+        "django.template": {"level": "INFO"},
+    },
 }

@@ -1,10 +1,12 @@
 // A real OpenID Connect provider (npm oidc-provider) for the ejournal tests, on 127.0.0.1 only.
 //
 // Environment: PORT, REDIRECT_BASE (the test server's /accounts/oidc), CLIENT_SECRET (the generic client's),
-// ESIA_CERT (PEM certificate that ESIA-style client secrets must be signed with), ACCOUNTS (JSON: id -> claims).
+// ESIA_CERT (PEM certificate that ESIA-style client secrets must be signed with), ESIA_SIGNING_KEY (optional:
+// PEM GOST key that plays ESIA's own key), ACCOUNTS (JSON: id -> claims).
 // Two clients: "ejournal" (generic, client_secret_basic) and "esia-ejournal", which talks like ESIA: its
 // client_secret is a fresh detached CMS signature (GOST R 34.10-2012) of scope+timestamp+client_id+state,
-// checked here with openssl's gost engine, and the СНИЛС comes from /rs/prns/{oid} with the access token.
+// checked here with openssl's gost engine; its ID token is signed with GOST R 34.10-2012 by ESIA_SIGNING_KEY
+// (alg GOST3410_2012_256, the oid as a number); and the СНИЛС comes from /rs/prns/{oid} with the access token.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,6 +20,7 @@ const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
 const redirectBase = process.env.REDIRECT_BASE;
 const esiaCert = process.env.ESIA_CERT;
+const esiaSigningKey = process.env.ESIA_SIGNING_KEY || '';
 const accounts = JSON.parse(process.env.ACCOUNTS || '{}');
 const ESIA_CLIENT = 'esia-ejournal';
 
@@ -87,6 +90,22 @@ export function esiaSignatureValid(params) {
   }
 }
 
+const base64url = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+// ESIA signs its ID tokens itself, with GOST R 34.10-2012 (256) and Streebog-256, which oidc-provider (jose)
+// cannot do: the claims oidc-provider made (iss, aud, exp, iat, nonce...) are signed again here like ESIA's
+// (openssl's raw signature: 64 bytes, s || r, big-endian).
+export function esiaIdToken(idToken) {
+  const payload = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url'));
+  if (/^\d+$/.test(payload.sub)) payload.sub = Number(payload.sub); // ESIA's oid is a number
+  const input = `${base64url({ alg: 'GOST3410_2012_256', typ: 'JWT', sbt: 'id', ver: 0 })}.${base64url(payload)}`;
+  const done = spawnSync('openssl', ['dgst', '-engine', 'gost', '-md_gost12_256', '-sign', esiaSigningKey], {
+    input, timeout: 20000,
+  });
+  if (done.status !== 0 || done.stdout.length !== 64) throw new Error('openssl could not sign the ESIA ID token');
+  return `${input}.${done.stdout.toString('base64url')}`;
+}
+
 function refuse(ctx, status, error, description) {
   ctx.status = status;
   ctx.type = 'application/json';
@@ -110,11 +129,17 @@ provider.use(async (ctx, next) => {
     const chunks = [];
     for await (const chunk of ctx.req) chunks.push(chunk);
     const body = querystring.parse(Buffer.concat(chunks).toString());
-    if (body.client_id === ESIA_CLIENT) {
+    const esia = body.client_id === ESIA_CLIENT;
+    if (esia) {
       if (!esiaSignatureValid(body)) return refuse(ctx, 400, 'invalid_client', 'bad ESIA client_secret');
       for (const name of ['client_secret', 'timestamp', 'state', 'scope', 'token_type']) delete body[name];
     }
     ctx.request.body = body; // oidc-provider reads an already parsed body
+    await next();
+    if (esia && esiaSigningKey && ctx.status === 200 && ctx.body?.id_token) {
+      ctx.body.id_token = esiaIdToken(ctx.body.id_token);
+    }
+    return undefined;
   }
   return next();
 });

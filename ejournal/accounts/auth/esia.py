@@ -1,16 +1,18 @@
 """The ESIA (Госуслуги) adapter over the generic OpenID Connect client.
 
-ESIA differs from a generic provider in three ways (Методические рекомендации по использованию ЕСИА):
+ESIA differs from a generic provider in four ways (Методические рекомендации по использованию ЕСИА):
 its own endpoints and scopes (`openid fullname snils`); the client secret is not a shared secret but a
 detached CMS signature (GOST R 34.10-2012) of scope + timestamp + client_id + state, made afresh for the
-authorization request and again for the token request; and the СНИЛС comes from the person resource
-`/rs/prns/{oid}` read with the access token. Configuration: docs/esia.md.
+authorization request and again for the token request; the ID token is signed with GOST R 34.10-2012
+(`alg: GOST3410_2012_256`) and checked with ESIA's certificate, not a key set (gost_jwt.py); and the СНИЛС
+comes from the person resource `/rs/prns/{oid}` read with the access token. Configuration: docs/esia.md.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +20,12 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from .oidc import TIMEOUT, OIDCError, Provider
+from . import gost_jwt
+from .oidc import ID_TOKEN_REFUSED, TIMEOUT, OIDCError, Provider
 from .signers import Signer, SigningFailed, esia_signer
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = "Вход через Госуслуги сейчас недоступен: система настроена не полностью. Войдите по логину."
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
@@ -40,6 +46,21 @@ def client_secret(signer: Signer, *, scope: str, stamp: str, client_id: str, sta
 class EsiaProvider(Provider):
     signer: Signer | None = None
     person_url: str = ""
+    verify_cert: str = ""  # ESIA's certificate (PEM) whose key signs the ID tokens
+
+    def signed_claims(self, id_token: str) -> dict[str, Any]:
+        """The claims of an ID token signed by ESIA's GOST key; nothing else is taken (no JWKS, no RS256)."""
+        try:
+            claims = gost_jwt.decode(id_token, cert_file=self.verify_cert)
+        except gost_jwt.InvalidToken as e:
+            logger.warning("ESIA ID token refused: %s", e)  # the reason only, never the token
+            raise OIDCError(ID_TOKEN_REFUSED) from e
+        except gost_jwt.VerifierBroken as e:
+            logger.error("ESIA ID token could not be checked: %s", e)
+            raise OIDCError(UNAVAILABLE) from e
+        if isinstance(claims.get("sub"), int) and not isinstance(claims["sub"], bool):
+            claims["sub"] = str(claims["sub"])  # ESIA sends the oid as a number
+        return claims
 
     def _signed(self, state: str) -> dict[str, str]:
         assert self.signer is not None
@@ -69,6 +90,10 @@ class EsiaProvider(Provider):
 def esia_provider() -> EsiaProvider | None:
     if not settings.ESIA_CLIENT_ID:
         return None
+    if not settings.ESIA_VERIFY_CERT_FILE:
+        # Without ESIA's certificate no ID token can be checked: fail closed before sending anyone to ESIA.
+        logger.error("EJOURNAL_ESIA_VERIFY_CERT_FILE is not set: ESIA sign-in is refused")
+        raise OIDCError(UNAVAILABLE)
     return EsiaProvider(
         name="esia",
         title="Госуслуги",
@@ -76,10 +101,11 @@ def esia_provider() -> EsiaProvider | None:
         issuer=settings.ESIA_ISSUER,
         authorization_url=settings.ESIA_AUTHORIZATION_URL,
         token_url=settings.ESIA_TOKEN_URL,
-        jwks_url=settings.ESIA_JWKS_URL,
+        jwks_url="",
         scope=settings.ESIA_SCOPE,
-        algorithms=tuple(settings.ESIA_ID_TOKEN_ALGORITHMS),
+        algorithms=(gost_jwt.ALGORITHM,),
         use_pkce=settings.ESIA_PKCE,
         signer=esia_signer(),
         person_url=settings.ESIA_PERSON_URL,
+        verify_cert=settings.ESIA_VERIFY_CERT_FILE,
     )

@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 PENDING = "ej_oidc"
 PENDING_TTL = 600  # seconds a started sign-in may take at the provider
 TIMEOUT = 10  # seconds for each request to the provider
-LEEWAY = 60  # seconds of clock difference accepted on exp/iat
+LEEWAY = 60  # seconds of clock difference accepted on exp/nbf/iat
+ID_TOKEN_REFUSED = "ID-токен поставщика входа не прошёл проверку (подпись, издатель, срок или nonce)."
 
 
 class OIDCError(Exception):
@@ -81,6 +82,17 @@ class Provider:
 
     def token_extra(self) -> dict[str, str]:
         return {}
+
+    def signed_claims(self, id_token: str) -> dict[str, Any]:
+        """The ID token's claims once its signature verifies with the provider's published keys (JWKS)."""
+        try:
+            keys = KeySet.import_key_set(requests.get(self.jwks_url, timeout=TIMEOUT).json())
+        except (requests.RequestException, ValueError, JoseError) as e:
+            raise OIDCError("Не удалось получить ключи поставщика входа.") from e
+        try:
+            return dict(jwt.decode(id_token, keys, algorithms=list(self.algorithms)).claims)
+        except (JoseError, ValueError, TypeError) as e:
+            raise OIDCError(ID_TOKEN_REFUSED) from e
 
     def more_claims(self, *, access_token: str, claims: dict[str, Any]) -> dict[str, Any]:
         """Claims beyond the ID token (the userinfo endpoint), for example the СНИЛС."""
@@ -206,11 +218,8 @@ def complete(request: HttpRequest, provider: Provider, params: dict[str, str]) -
 
 
 def verify_id_token(provider: Provider, id_token: str, *, nonce: str) -> dict[str, Any]:
-    """Signature by the provider's published keys; issuer, audience, expiry, issue time and nonce."""
-    try:
-        keys = KeySet.import_key_set(requests.get(provider.jwks_url, timeout=TIMEOUT).json())
-    except (requests.RequestException, ValueError, JoseError) as e:
-        raise OIDCError("Не удалось получить ключи поставщика входа.") from e
+    """Signature (the provider's own check); issuer, audience, expiry, not-before, issue time and nonce."""
+    claims = provider.signed_claims(id_token)
     registry = jwt.JWTClaimsRegistry(
         leeway=LEEWAY,
         iss={"essential": True, "value": provider.issuer},
@@ -221,11 +230,9 @@ def verify_id_token(provider: Provider, id_token: str, *, nonce: str) -> dict[st
         nonce={"essential": True, "value": nonce},
     )
     try:
-        token = jwt.decode(id_token, keys, algorithms=list(provider.algorithms))
-        registry.validate(token.claims)
+        registry.validate(claims)
     except (JoseError, ValueError, TypeError) as e:
-        raise OIDCError("ID-токен поставщика входа не прошёл проверку (подпись, издатель, срок или nonce).") from e
-    claims = dict(token.claims)
+        raise OIDCError(ID_TOKEN_REFUSED) from e
     audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
     if len(audiences) > 1 and claims.get("azp") != provider.client_id:
         raise OIDCError("ID-токен выдан другому приложению.")

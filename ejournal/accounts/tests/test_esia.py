@@ -1,16 +1,21 @@
-"""The ESIA adapter: GOST-signed client secrets checked by a real provider, СНИЛС from the person resource."""
+"""The ESIA adapter against a real provider that talks like ESIA: GOST-signed client secrets, GOST-signed ID
+tokens checked with ESIA's certificate, СНИЛС from the person resource."""
 
 from __future__ import annotations
 
 import base64
+import json
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
-from ejournal.accounts.auth import esia, signers
+from ejournal.accounts.auth import esia, gost_jwt, oidc, signers
 from ejournal.accounts.auth.testprovider import (
     CertificatePair,
     csrf_header,
@@ -19,7 +24,9 @@ from ejournal.accounts.auth.testprovider import (
     make_rsa_certificate,
     node_missing_reason,
     run_provider,
+    sign_gost_jwt,
     sign_in_at_provider,
+    token_proxy,
 )
 from ejournal.accounts.models import ExternalIdentity, User
 from ejournal.audit.models import EventKind, SecurityEvent
@@ -83,7 +90,93 @@ def test_signing_with_a_missing_key_is_a_clear_error(tmp_path):
 @pytest.fixture(scope="module")
 def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CertificatePair]:
     folder = tmp_path_factory.mktemp("esia")
-    return {"trusted": make_gost_certificate(folder, "school"), "untrusted": make_gost_certificate(folder, "other")}
+    return {
+        "trusted": make_gost_certificate(folder, "school"),  # the school system's, registered in ESIA
+        "untrusted": make_gost_certificate(folder, "other"),
+        "esia": make_gost_certificate(folder, "esia"),  # ESIA's own: signs the ID tokens
+    }
+
+
+# Unit level: the ESIA adapter's ID token check (GOST signature by ESIA's certificate, then the OIDC claims).
+
+NONCE = "n-0123456789"
+
+
+def esia_unit_provider(cert_file: str) -> esia.EsiaProvider:
+    return esia.EsiaProvider(
+        name="esia",
+        title="Госуслуги",
+        client_id="SCHOOL",
+        issuer="http://esia-portal1.test.gosuslugi.ru/",
+        authorization_url="",
+        token_url="",
+        jwks_url="",
+        verify_cert=cert_file,
+    )
+
+
+def esia_claims(**changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    claims = {
+        "iss": "http://esia-portal1.test.gosuslugi.ru/",
+        "aud": "SCHOOL",
+        "sub": 1000299353,  # ESIA sends the oid as a number
+        "nbf": now,
+        "iat": now,
+        "exp": now + 3600,
+        "nonce": NONCE,
+        "amr": "PWD",
+        "urn:esia:sid": "a1510cb2",
+    }
+    return {**claims, **changes}
+
+
+def test_esia_id_token_signed_by_esia_is_taken_with_the_oid_as_text(certificates):
+    token = sign_gost_jwt(esia_claims(), certificates["esia"].key)
+    claims = oidc.verify_id_token(esia_unit_provider(certificates["esia"].cert), token, nonce=NONCE)
+    assert claims["sub"] == "1000299353" and claims["aud"] == "SCHOOL"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"exp": int(time.time()) - 3600},
+        {"nbf": int(time.time()) + 3600},
+        {"iat": int(time.time()) + 3600},
+        {"nonce": "another-nonce"},
+        {"aud": "ANOTHER-SYSTEM"},
+        {"iss": "http://esia.example/"},
+        {"sub": None},
+    ],
+    ids=["expired", "not-yet-valid", "issued-in-future", "nonce", "audience", "issuer", "no-subject"],
+)
+def test_esia_id_token_with_valid_signature_but_wrong_claims_is_refused(certificates, changes):
+    token = sign_gost_jwt(esia_claims(**changes), certificates["esia"].key)
+    with pytest.raises(oidc.OIDCError, match="ID-токен поставщика входа не прошёл проверку"):
+        oidc.verify_id_token(esia_unit_provider(certificates["esia"].cert), token, nonce=NONCE)
+
+
+def test_esia_id_token_signed_by_another_key_is_refused(certificates):
+    token = sign_gost_jwt(esia_claims(), certificates["untrusted"].key)
+    with pytest.raises(oidc.OIDCError, match="ID-токен поставщика входа не прошёл проверку"):
+        oidc.verify_id_token(esia_unit_provider(certificates["esia"].cert), token, nonce=NONCE)
+
+
+def test_missing_esia_certificate_is_a_setup_error_not_a_pass(certificates, tmp_path, caplog):
+    token = sign_gost_jwt(esia_claims(), certificates["esia"].key)
+    with pytest.raises(oidc.OIDCError, match="Вход через Госуслуги сейчас недоступен"):
+        oidc.verify_id_token(esia_unit_provider(str(tmp_path / "none.pem")), token, nonce=NONCE)
+    assert "could not be checked" in caplog.text and token not in caplog.text
+
+
+def test_esia_without_a_verification_certificate_refuses_to_start(client, settings, certificates, db):
+    settings.ESIA_CLIENT_ID = "SCHOOL"
+    settings.ESIA_VERIFY_CERT_FILE = ""
+    page = client.get("/accounts/oidc/esia/")
+    assert page.status_code == 503 and "Вход через Госуслуги сейчас недоступен" in page.content.decode()
+
+
+# End to end: the real provider signs the ESIA client's ID tokens with the "esia" key; the app trusts its cert.
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +184,12 @@ def provider(live_server: Any, certificates: dict[str, CertificatePair]) -> Iter
     reason = node_missing_reason()
     if reason:
         pytest.skip(reason)
-    with run_provider(app_url=live_server.url, esia_cert=certificates["trusted"].cert, accounts=ACCOUNTS) as running:
+    with run_provider(
+        app_url=live_server.url,
+        esia_cert=certificates["trusted"].cert,
+        accounts=ACCOUNTS,
+        esia_signing=certificates["esia"],
+    ) as running:
         yield running
 
 
@@ -105,17 +203,96 @@ def esia_settings(provider: Any, certificates: dict[str, CertificatePair], setti
     return settings
 
 
+def parts(token: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    header, payload, signature = token.split(".")
+    return json.loads(gost_jwt.b64url_decode(header)), json.loads(gost_jwt.b64url_decode(payload)), signature
+
+
+def signed_in(session: Any, live_server: Any) -> bool:
+    return session.get(f"{live_server.url}/", timeout=30).url.rstrip("/") == live_server.url
+
+
 @pytest.mark.django_db(transaction=True)
 def test_esia_login_links_by_snils_from_the_person_resource(esia_settings, live_server, small_school):
     student = small_school.students_5a[0]
     User.objects.filter(pk=student.pk).update(snils="11223344595")
-    page, seen = sign_in_at_provider(loopback_session(), f"{live_server.url}/accounts/oidc/esia/", "1000299353")
+    received: list[str] = []
+
+    def watch(token: str) -> str:
+        received.append(token)
+        return token
+
+    with token_proxy(esia_settings.ESIA_TOKEN_URL, watch) as url:
+        esia_settings.ESIA_TOKEN_URL = url  # only watches: the token goes through unchanged
+        page, seen = sign_in_at_provider(loopback_session(), f"{live_server.url}/accounts/oidc/esia/", "1000299353")
     assert page.status_code == 200 and "Здравствуйте" in page.text, page.text[-1500:]
+    header, payload, signature = parts(received[0])
+    assert header["alg"] == "GOST3410_2012_256" and payload["sub"] == 1000299353
+    assert len(gost_jwt.b64url_decode(signature)) == 64
     authorize = next(url for url in seen if "/auth?" in url)
     assert "client_secret=" in authorize and "timestamp=" in authorize and "scope=openid+fullname+snils" in authorize
     assert ExternalIdentity.objects.get(provider="esia").user_id == student.pk
+    assert ExternalIdentity.objects.get(provider="esia").subject == "1000299353"
     event = SecurityEvent.objects.get(kind=EventKind.ESIA_LINKED)
     assert event.subject_id == student.pk and "11223344595" not in event.summary
+
+
+def forgeries(certificates: dict[str, CertificatePair]) -> dict[str, Callable[[str], str]]:
+    """How a forged token endpoint answer changes ESIA's GOST-signed ID token."""
+    esia_key, other_key = certificates["esia"].key, certificates["untrusted"].key
+
+    def resigned(token: str, key: str, **changes: Any) -> str:
+        header, payload, _ = parts(token)
+        return sign_gost_jwt({**payload, **changes}, key, header)
+
+    def tampered(token: str) -> str:
+        header, _, signature = token.split(".")
+        changed = {**parts(token)[1], "sub": 1000299354}
+        return f"{header}.{gost_jwt.b64url_encode(json.dumps(changed).encode())}.{signature}"
+
+    def unsigned(token: str) -> str:
+        header, body = (gost_jwt.b64url_encode(json.dumps(p).encode()) for p in ({"alg": "none"}, parts(token)[1]))
+        return f"{header}.{body}."
+
+    return {
+        "another_gost_key": lambda token: resigned(token, other_key),
+        "payload_tampered": tampered,
+        "expired": lambda token: resigned(token, esia_key, exp=int(time.time()) - 120, iat=int(time.time()) - 3720),
+        "nonce_mismatch": lambda token: resigned(token, esia_key, nonce="replayed-from-another-sign-in"),
+        "alg_none": unsigned,
+        "rs256": lambda token: jwt.encode({"alg": "RS256"}, parts(token)[1], RSAKey.generate_key(2048)),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("forge", "signature_refusal"),
+    [
+        ("another_gost_key", "does not verify"),
+        ("payload_tampered", "does not verify"),
+        ("expired", None),  # a valid signature: refused by the claims check
+        ("nonce_mismatch", None),
+        ("alg_none", "'none' is not GOST3410_2012_256"),
+        ("rs256", "'RS256' is not GOST3410_2012_256"),
+    ],
+)
+def test_forged_esia_id_token_is_refused(
+    esia_settings, certificates, live_server, small_school, caplog, forge, signature_refusal
+):
+    User.objects.filter(pk=small_school.students_5a[0].pk).update(snils="11223344595")
+    with token_proxy(esia_settings.ESIA_TOKEN_URL, forgeries(certificates)[forge]) as url:
+        esia_settings.ESIA_TOKEN_URL = url
+        session = loopback_session()
+        page, _ = sign_in_at_provider(session, f"{live_server.url}/accounts/oidc/esia/", "1000299353")
+    assert page.status_code == 400, page.text[-1500:]
+    assert "Вход не выполнен" in page.text and "ID-токен поставщика входа не прошёл проверку" in page.text
+    assert not ExternalIdentity.objects.exists()
+    assert not signed_in(session, live_server)
+    refusals = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ESIA ID token refused")]
+    if signature_refusal:
+        assert len(refusals) == 1 and signature_refusal in refusals[0]
+    else:
+        assert refusals == []  # the signature verified: the claims were refused
 
 
 @pytest.mark.django_db(transaction=True)
