@@ -19,23 +19,33 @@ self.addEventListener("activate", (event) => {
 });
 
 // A diary page is kept only while it is the last opened one of its kind (week, marks, homework…).
-async function keep(url, response) {
+// Keeps run one after another, and each stores the new page before it drops the older one: there is never
+// a moment with no saved week (the page and the worker may ask to keep the same page at once).
+let keeping = Promise.resolve();
+function keep(url, response) {
+  keeping = keeping.then(() => store(url, response)).catch(() => null);
+  return keeping;
+}
+
+async function store(url, response) {
   const kind = response.headers.get(CONFIG.header);
   if (!kind || !response.ok) return;
   const cache = await caches.open(PAGES_CACHE);
+  await cache.put(url, response);
+  const kept = new URL(url, self.location.href).href;
   for (const key of await cache.keys()) {
+    if (key.url === kept) continue;
     const old = await cache.match(key);
     if (old && old.headers.get(CONFIG.header) === kind) await cache.delete(key);
   }
-  await cache.put(url, response);
 }
 
 async function saved(url) {
   const cache = await caches.open(PAGES_CACHE);
-  const exact = await cache.match(url);
+  const exact = await cache.match(url, { ignoreVary: true });
   if (exact) return exact;
   for (const key of await cache.keys()) {
-    const copy = await cache.match(key);
+    const copy = await cache.match(key, { ignoreVary: true });
     if (copy && copy.headers.get(CONFIG.header) === "week") return copy;
   }
   return null;
