@@ -15,6 +15,7 @@ from django.db import transaction
 from ejournal.access import roles
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
+from ejournal.core.spreadsheet import safe_text
 
 from .models import Lesson, PlannedTopic, TeachingAssignment
 
@@ -217,6 +218,6 @@ def plan_csv(topics: Iterable[PlannedTopic] = ()) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADER)
     for topic in topics:
-        writer.writerow([topic.position, topic.title, topic.hours])
+        writer.writerow([topic.position, safe_text(topic.title), topic.hours])
     # A character Windows-1251 lacks (an emoji in a topic) becomes «?» rather than a failed download.
     return out.getvalue().encode("cp1251", errors="replace")

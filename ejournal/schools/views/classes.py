@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ejournal.access import curriculum as access_curriculum
+from ejournal.access import people as access_people
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
@@ -147,6 +148,8 @@ def _class_context(request: HttpRequest, group: ClassGroup, forms: ClassForms | 
         "can_manage": can_manage,
         # Enrolment is the responsible administrator's; the deputy sets class teachers and subgroups.
         "can_manage_people": roles.manages_people(user),
+        # Birth dates: the administrator and the director only (152-ФЗ, access/people.py), not the deputy.
+        "sees_personal_data": access_people.sees_personal_data(user),
         "teachers": list(group.class_teachers.order_by("last_name", "first_name")),
     }
     if can_manage:
