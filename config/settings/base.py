@@ -194,6 +194,18 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ЭЖ API",
     "DESCRIPTION": "Электронный журнал и дневник: REST API",
     "VERSION": "1",
+    # Several models have a `kind` or a `status`: each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "ejournal.accounts.models.Role",
+        "ImportKindEnum": "ejournal.interop.kinds.ImportKind",
+        "ImportStatusEnum": "ejournal.interop.models.ImportStatus",
+        "PeriodMarkKindEnum": "ejournal.journal.models.PeriodMarkKind",
+        "EventKindEnum": "ejournal.audit.models.EventKind",
+        "DeliveryStatusEnum": "ejournal.notifications.models.Status",
+        "LessonStatusEnum": "ejournal.curriculum.models.LessonStatus",
+        "PeriodKindEnum": "ejournal.schools.models.PeriodKind",
+        "HolidayKindEnum": "ejournal.schools.models.HolidayKind",
+    },
 }
 
 # Informing parents. E-mail goes through real SMTP; web push signs with the VAPID key pair;

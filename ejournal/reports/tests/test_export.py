@@ -23,6 +23,7 @@ def report():
 
 def test_xlsx_holds_the_numbers_as_numbers_and_text_as_text(report):
     sheet = load_workbook(io.BytesIO(to_xlsx(report))).active
+    assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
     assert values[0] == ["5А", 25, 0.875]
     assert values[1][0] == '\'=HYPERLINK("x")'
