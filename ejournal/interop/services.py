@@ -146,7 +146,9 @@ def upload(
 
 def _locked(actor: User, batch: ImportBatch) -> ImportBatch:
     access.require_may_import(actor)
-    locked = access.visible_batches(actor).select_for_update().select_related("year").filter(pk=batch.pk).first()
+    locked = (
+        access.visible_batches(actor).select_for_update(of=("self",)).select_related("year").filter(pk=batch.pk).first()
+    )
     if locked is None:
         raise NotFound()
     if locked.status != ImportStatus.READY:
@@ -190,7 +192,7 @@ def run_commit(*, batch_id: int) -> ImportBatch:
 def _commit(batch_id: int) -> ImportBatch:
     """Check the kept file again against the school as it is now; if a row became wrong, nothing is written
     and the import is refused with the new report. Else write every row through the services."""
-    batch = ImportBatch.objects.select_for_update().select_related("year", "committed_by").get(pk=batch_id)
+    batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("year", "committed_by").get(pk=batch_id)
     if batch.status != ImportStatus.QUEUED:
         return batch
     actor = batch.committed_by
