@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import smtplib
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 import requests
@@ -36,7 +37,7 @@ class ChannelError(Exception):
         self.permanent = permanent
 
 
-class Channel:
+class Channel(ABC):
     name: ClassVar[str]
     title: ClassVar[str]
     # Quiet hours hold back the channels that ring or buzz; the inbox waits silently anyway.
@@ -56,8 +57,9 @@ class Channel:
         """Usable right now even if not chosen: a fallback goes wherever the person can be reached."""
         return self.usable(prefs, email)
 
+    @abstractmethod
     def send(self, delivery: Delivery) -> None:
-        raise NotImplementedError
+        """Deliver or raise ChannelError with the reason; every channel class implements it."""
 
 
 REGISTRY: dict[str, Channel] = {}
