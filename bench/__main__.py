@@ -1,7 +1,7 @@
 """`make bench`: every benchmark on SQLite and on PostgreSQL (when pg_isready answers), each in its own process
 on its own throw-away database (bench/databases.py); fails if a budget is missed.
 
-Each benchmark prints median, p95, SQL queries and its budget from ARCHITECTURE.md.
+Each benchmark prints median, p95, SQL queries and its budget from docs/performance.md.
 
     .venv/bin/python -m bench                      # everything, both databases
     .venv/bin/python -m bench --db sqlite          # one database
@@ -29,7 +29,7 @@ BENCHMARKS = [
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Бенчмарки ЭЖ против бюджетов ARCHITECTURE.md")
+    parser = argparse.ArgumentParser(description="Бенчмарки ЭЖ против бюджетов docs/performance.md")
     parser.add_argument("modules", nargs="*", help="only these modules (default: all)")
     parser.add_argument("--db", choices=ENGINES, action="append", help="only this database (repeatable)")
     args = parser.parse_args(argv)

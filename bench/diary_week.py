@@ -1,5 +1,5 @@
 """Benchmark of the diary week a student or parent opens: the selector, and the whole page request as a
-parent makes it, against the budget of ARCHITECTURE.md: ≤ 8 queries and ≤ 40 ms on SQLite (goal ≤ 15 ms).
+parent makes it, against the budget of docs/performance.md: ≤ 8 queries and ≤ 40 ms on SQLite (goal ≤ 15 ms).
 
 The data is the demo generator's (the same as `ejournal demo`): a 5th grade of 30 students with its real
 timetable, subgroups, topics, marks, absences and homework up to «today», a Friday in December, so the

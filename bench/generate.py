@@ -1,7 +1,7 @@
 """Benchmark of the data generator: a school of 30 classes × 33 students (990) with a full year of records,
 or a municipality of such schools (`--schools 20`), each school timed against the budget.
 
-Budget (ARCHITECTURE.md): ≤ 60 s per school, goal ≤ 20 s. Runs on a throw-away database (bench/databases.py:
+Budget (docs/performance.md): ≤ 60 s per school, goal ≤ 20 s. Runs on a throw-away database (bench/databases.py:
 SQLite, or PostgreSQL with EJOURNAL_DB=postgres), so it never touches the development database. With
 `--keep-database NAME` it fills (and keeps) that PostgreSQL database instead: the load test's data.
 

@@ -1,6 +1,6 @@
 """Benchmark of the teacher's journal: the 35 × 80 grid (selector + HTML, and the whole page request)
 and saving one mark (history and the after-commit signal included), against the budgets of
-ARCHITECTURE.md: grid ≤ 12 queries and ≤ 80 ms on SQLite, a mark save ≤ 30 ms.
+docs/performance.md: grid ≤ 12 queries and ≤ 80 ms on SQLite, a mark save ≤ 30 ms.
 
 `run()` expects Django set up with a migrated database (the bench runner's); `python -m bench.journal_grid`
 alone makes a throw-away database (SQLite in WAL mode as production's embedded mode, or PostgreSQL with

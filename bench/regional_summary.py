@@ -1,6 +1,6 @@
 """Benchmark of the municipal summary across 1,000 schools (reports.region.region_summary and its page).
 
-Budget (ARCHITECTURE.md): read from stored aggregates, not raw marks: the summary's queries must touch no table
+Budget (docs/performance.md): read from stored aggregates, not raw marks: the summary's queries must touch no table
 of the journal, and their number must not grow with the schools (the viewer's lookup and the selector's five).
 Time has a goal, not a budget: ≤ 100 ms for 1,000 schools, printed for the selector; the whole page (1,000 table
 rows, the chart) is printed beside it.

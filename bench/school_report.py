@@ -1,5 +1,5 @@
 """Benchmark of the school period report on a generated school of ~1,000 students against the budget of
-ARCHITECTURE.md: ≤ 1.5 s on SQLite (goal ≤ 300 ms), a fixed number of queries. The regional summary has its
+docs/performance.md: ≤ 1.5 s on SQLite (goal ≤ 300 ms), a fixed number of queries. The regional summary has its
 own benchmark (bench/regional_summary.py).
 
 The school: the demo generator's, grades 2–9 (all in quarters, all with marks), four classes of 32 a parallel,

@@ -1,4 +1,4 @@
-"""Who reads the security log and the usage monitoring: the school's administrator and director (DOMAIN.md)."""
+"""Who reads the security log and the usage monitoring: the school's administrator and director (docs/domain.md)."""
 
 from __future__ import annotations
 

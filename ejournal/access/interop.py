@@ -1,7 +1,7 @@
-"""Imports of classes, students, parents and staff: the responsible administrator's (DOMAIN.md: «imports»).
+"""Imports of classes, students, parents and staff: the responsible administrator's (docs/domain.md: «imports»).
 
 The deputy creates classes by hand (roles.manages_structure), but importing lists of people and classes
-is the administrator's job in DOMAIN.md's table, so the deputy, director and everyone else get 404.
+is the administrator's job in docs/domain.md's table, so the deputy, director and everyone else get 404.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def manages_structure(user: User) -> bool:
 
 
 def manages_people(user: User) -> bool:
-    """Users, roles, enrolment: the responsible administrator (DOMAIN.md), not the deputy."""
+    """Users, roles, enrolment: the responsible administrator (docs/domain.md), not the deputy."""
     return in_school(user) and user.has_role(Role.ADMIN)
 
 

@@ -1,5 +1,5 @@
 """The day cards of the diary week as HTML, built in Python: Django's template engine spends more on a
-full week (≈ 35 lessons with marks and homework) than the whole rest of the request (ARCHITECTURE.md:
+full week (≈ 35 lessons with marks and homework) than the whole rest of the request (docs/architecture.md:
 «render hot tables with … a small, tested HTML builder»). Everything from the database is escaped."""
 
 from __future__ import annotations

@@ -221,7 +221,7 @@ def normal(value: str) -> str:
 
 
 def staff_roles(cell: Cell) -> list[str]:
-    """«учитель, завуч» → [teacher, deputy]; the words of DOMAIN.md and the ones schools write."""
+    """«учитель, завуч» → [teacher, deputy]; the words of docs/domain.md and the ones schools write."""
     value = text(cell, max_length=200)
     if not value:
         raise CellError("роль не указана: учитель, завуч, директор или администратор")

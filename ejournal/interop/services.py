@@ -159,7 +159,7 @@ def _locked(actor: User, batch: ImportBatch) -> ImportBatch:
 @transaction.atomic
 def request_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Queue the checked import for the worker: a thousand rows through the services take longer than a request
-    should (ARCHITECTURE.md: imports never run inside a request). The page follows the status."""
+    should (docs/architecture.md: imports never run inside a request). The page follows the status."""
     batch = _locked(actor, batch)
     batch.status = ImportStatus.QUEUED
     batch.committed_by = actor

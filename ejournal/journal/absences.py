@@ -1,7 +1,7 @@
 """Lessons and days missed, as the class teacher's period report counts them.
 
 A day counts as missed only when the student missed every lesson of that day that was theirs: the
-class's lessons and those of their own subgroups, cancelled ones left out (DOMAIN.md). The reason of a
+class's lessons and those of their own subgroups, cancelled ones left out (docs/domain.md). The reason of a
 missed day is the least excused of its absences: «п» over «н» (not yet explained) over «у» over «б».
 Four queries for a whole class, whatever its size (two when the caller knows the enrolments).
 """

@@ -1,7 +1,7 @@
 """The journal grid as HTML, built with plain string joins.
 
 A quarter of 35 students × 80 lessons is ~3,000 cells: Django's template engine needs 55–75 ms for it on
-the school's machines, joined strings ~2 ms (ARCHITECTURE.md). Everything that comes from users is
+the school's machines, joined strings ~2 ms (docs/architecture.md). Everything that comes from users is
 escaped here; the tests check that. Empty cells carry no version: the page knows the empty one.
 """
 

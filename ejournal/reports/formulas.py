@@ -1,4 +1,4 @@
-"""The figures of school quality reports (DOMAIN.md), as pure functions over plain data.
+"""The figures of school quality reports (docs/domain.md), as pure functions over plain data.
 
 N = students of the group minus the exempt minus those with no marks.
 - успеваемость, % = (n5 + n4 + n3) × 100 / N;

@@ -16,7 +16,7 @@ class School(models.Model):
     short_name = models.CharField("краткое наименование", max_length=100)
     municipality = models.CharField("муниципалитет", max_length=200, blank=True)
     timezone = models.CharField("часовой пояс", max_length=64, default="Asia/Yekaterinburg")
-    # Settings a school sets itself; defaults from DOMAIN.md.
+    # Settings a school sets itself; defaults from docs/domain.md.
     threshold_5 = models.DecimalField(
         "средний балл для «5» от", max_digits=4, decimal_places=2, default=Decimal("4.50")
     )

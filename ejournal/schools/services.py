@@ -1,4 +1,4 @@
-"""Writes of school structure. Each checks the rules of DOMAIN.md and saves nothing when one is broken.
+"""Writes of school structure. Each checks the rules of docs/domain.md and saves nothing when one is broken.
 
 The calendar (years, periods, holidays) is written here; classes, enrolment and subgroups live in `classes`
 and are re-exported so that other apps have one module to call.

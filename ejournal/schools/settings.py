@@ -1,6 +1,6 @@
 """The school's own settings: names, time zone, thresholds of period marks, norms, deadlines, mandatory 2FA.
 
-DOMAIN.md gives the defaults; each school may change them. Every change is kept in the security log with
+docs/domain.md gives the defaults; each school may change them. Every change is kept in the security log with
 the old and the new value (they are the school's rules, not personal data).
 """
 

@@ -16,7 +16,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from ejournal.accounts.auth import esia, gost_jwt, oidc, signers
-from ejournal.accounts.auth.testprovider import (
+from ejournal.accounts.models import ExternalIdentity, User
+from ejournal.accounts.tests.oidc_provider import (
     CertificatePair,
     csrf_header,
     loopback_session,
@@ -28,7 +29,6 @@ from ejournal.accounts.auth.testprovider import (
     sign_in_at_provider,
     token_proxy,
 )
-from ejournal.accounts.models import ExternalIdentity, User
 from ejournal.audit.models import EventKind, SecurityEvent
 
 ACCOUNTS = {"1000299353": {"snils": "112-233-445 95"}, "1000299354": {}}

@@ -11,7 +11,7 @@ from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
 
 from ejournal.accounts.auth import gost_jwt
-from ejournal.accounts.auth.testprovider import (
+from ejournal.accounts.tests.oidc_provider import (
     CertificatePair,
     esia_header,
     gost_sign,

@@ -17,7 +17,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from ejournal.accounts.auth import oidc
-from ejournal.accounts.auth.testprovider import (
+from ejournal.accounts.models import ExternalIdentity, User
+from ejournal.accounts.tests.oidc_provider import (
     csrf_header,
     loopback_session,
     make_gost_certificate,
@@ -25,7 +26,6 @@ from ejournal.accounts.auth.testprovider import (
     run_provider,
     sign_in_at_provider,
 )
-from ejournal.accounts.models import ExternalIdentity, User
 from ejournal.audit.models import EventKind, SecurityEvent
 
 pytestmark = [

@@ -8,8 +8,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ejournal.accounts.auth.testprovider import make_gost_certificate, node_missing_reason, run_provider
 from ejournal.accounts.models import ExternalIdentity, User
+from ejournal.accounts.tests.oidc_provider import make_gost_certificate, node_missing_reason, run_provider
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,4 +1,4 @@
-"""No personal data in logs, URLs or audit summaries (152-ФЗ; DOMAIN.md «Login and personal data»).
+"""No personal data in logs, URLs or audit summaries (152-ФЗ; docs/domain.md «Login and personal data»).
 
 Representative traffic on the demo school runs with every log record captured (the root logger and
 django.request / django.security at DEBUG): every demo role signs in and opens every page of its menu,

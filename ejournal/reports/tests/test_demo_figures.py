@@ -1,5 +1,5 @@
 """The figures of the demo school cross-checked against an independent computation written out plainly here:
-model instances and loops instead of the report's grouped queries, DOMAIN.md's formulas typed again.
+model instances and loops instead of the report's grouped queries, docs/domain.md's formulas typed again.
 
 One small demo school (grades 1, 5 and 10, two classes each, six students a class; it has a transfer between
 classes, subgroups and a grade without marks) for the module, with a few period marks set by the teachers

@@ -1,4 +1,4 @@
-"""The formulas against tables computed by hand (DOMAIN.md): exempt students, «н/а», students with no marks,
+"""The formulas against tables computed by hand (docs/domain.md): exempt students, «н/а», students with no marks,
 a class where everyone is exempt, an empty school — never a division by zero."""
 
 from decimal import Decimal

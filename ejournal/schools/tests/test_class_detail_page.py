@@ -138,7 +138,7 @@ def test_a_student_still_in_a_class_is_not_offered_for_enrolment(client, small_s
 
 
 def test_deputy_does_not_manage_people(client, small_school, class_5b):
-    """Users and enrolment are the responsible administrator's (DOMAIN.md); the deputy builds the timetable."""
+    """Users and enrolment are the responsible administrator's (docs/domain.md); the deputy builds the timetable."""
     client.force_login(small_school.deputy)
     data = {
         "new-last_name": "Петров",

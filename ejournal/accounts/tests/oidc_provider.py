@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 import requests
 from django.conf import settings
 
-from .gost_jwt import ALGORITHM, b64url_encode
+from ejournal.accounts.auth.gost_jwt import ALGORITHM, b64url_encode
 
 PROVIDER_DIR = Path(settings.BASE_DIR) / "tests" / "oidc_provider"
 CLIENT_ID = "ejournal"
