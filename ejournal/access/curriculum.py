@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from ejournal.accounts.models import Role, User
 from ejournal.curriculum.models import Bell, Lesson, Subject, TeachingAssignment, TimetableSlot
 
+from .diary import diary_lessons
 from .roles import in_school, manages_structure, reads_whole_school
 
 
@@ -37,7 +38,8 @@ def own_assignments(user: User) -> QuerySet[TeachingAssignment]:
 
 def visible_lessons(user: User) -> QuerySet[Lesson]:
     """Lessons the user may read: whole school for management; own teaching, substitutions and own
-    classes for teachers; own class for students; children's classes for parents."""
+    classes for teachers; for students and parents exactly the lessons of their diaries (diary_lessons:
+    the class on the days of enrolment, own subgroups only)."""
     if not in_school(user):
         return Lesson.objects.none()
     qs = Lesson.objects.filter(school_id=user.school_id)
@@ -46,10 +48,8 @@ def visible_lessons(user: User) -> QuerySet[Lesson]:
     cond = Q(pk__in=[])
     if user.has_role(Role.TEACHER):
         cond |= Q(teacher=user) | Q(substitute=user) | Q(class_group__class_teachers=user)
-    if user.has_role(Role.STUDENT):
-        cond |= Q(class_group__enrolments__student=user)
-    if user.has_role(Role.PARENT):
-        cond |= Q(class_group__enrolments__student__parent_links__parent=user)
+    if user.has_role(Role.STUDENT, Role.PARENT):
+        cond |= Q(pk__in=diary_lessons(user).values("pk"))
     return qs.filter(cond).distinct()
 
 

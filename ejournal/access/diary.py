@@ -10,6 +10,9 @@ Any other id (another child, another class's homework, a period of another grade
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ejournal.accounts.models import Role, User
@@ -21,17 +24,21 @@ from ejournal.schools.models import Enrolment, Period, SubgroupMember
 from .roles import in_school
 
 
-def diary_students(user: User) -> QuerySet[User]:
-    """The student themself and/or the parent's children, by name. The school comes along: the diary
-    pages need its time zone."""
-    if not in_school(user):
-        return User.objects.none()
+def _diary_student_ids(user: User) -> QuerySet[Any]:
     cond = Q(pk__in=[])
     if user.has_role(Role.STUDENT):
         cond |= Q(pk=user.pk)
     if user.has_role(Role.PARENT):
         cond |= Q(parent_links__parent=user)
-    ids = User.objects.filter(cond, school_id=user.school_id, role_grants__role=Role.STUDENT).values("pk")
+    return User.objects.filter(cond, school_id=user.school_id, role_grants__role=Role.STUDENT).values("pk")
+
+
+def diary_students(user: User) -> QuerySet[User]:
+    """The student themself and/or the parent's children, by name. The school comes along: the diary
+    pages need its time zone."""
+    if not in_school(user):
+        return User.objects.none()
+    ids = _diary_student_ids(user)
     return User.objects.filter(pk__in=ids).select_related("school").order_by("last_name", "first_name", "pk")
 
 
@@ -42,18 +49,40 @@ def diary_student(user: User, student_id: int) -> User:
     return student
 
 
-def student_lessons(student: User) -> QuerySet[Lesson]:
-    """Lessons of the student's diary: their class's on the days they were enrolled in it, a subgroup's
-    only if they are its member. Cancelled lessons are included (the diary shows them struck out)."""
+def lessons_in_diaries(*, school_id: int | None, students: Iterable[int] | QuerySet[Any]) -> QuerySet[Lesson]:
+    """THE rule of what a diary shows, for one student or several (a parent's children): the lessons of the
+    class a student was enrolled in on the lesson's date, a subgroup's lessons only for its members.
+
+    The diary week, the diary's marks page, homework files and every lesson list a student or parent
+    reaches (access.visible_lessons, visible_attachments) use this one function, so a file or a lesson
+    is reachable exactly when the diary shows it: not the other subgroup's, not the former class's after
+    a transfer, still the former class's before it. Subgroup membership carries no dates: the student's
+    subgroups now are those of every date. One query (two correlated EXISTS), whatever the students."""
     enrolled = Enrolment.objects.filter(
-        student_id=student.pk, class_group_id=OuterRef("class_group_id"), start__lte=OuterRef("date")
+        student_id__in=students, class_group_id=OuterRef("class_group_id"), start__lte=OuterRef("date")
     ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
-    member_of = SubgroupMember.objects.filter(student_id=student.pk).values("subgroup_id")
-    return (
-        Lesson.objects.filter(school_id=student.school_id)
-        .filter(Exists(enrolled))
-        .filter(Q(subgroup__isnull=True) | Q(subgroup_id__in=member_of))
+    # The member must be the enrolled student himself: a parent's other child in the subgroup (or one who
+    # has left the class) does not open it.
+    member = SubgroupMember.objects.filter(
+        subgroup_id=OuterRef(OuterRef("subgroup_id")), student_id=OuterRef("student_id")
     )
+    return Lesson.objects.filter(school_id=school_id).filter(
+        (Q(subgroup__isnull=True) & Exists(enrolled)) | Exists(enrolled.filter(Exists(member)))
+    )
+
+
+def student_lessons(student: User) -> QuerySet[Lesson]:
+    """Lessons of the student's diary (lessons_in_diaries). Cancelled lessons are included (the diary
+    shows them struck out)."""
+    return lessons_in_diaries(school_id=student.school_id, students=[student.pk])
+
+
+def diary_lessons(user: User) -> QuerySet[Lesson]:
+    """Lessons of the diaries the user opens (their own, their children's): what a student or a parent
+    may see of lessons anywhere, the API and homework files included."""
+    if not in_school(user) or not user.has_role(Role.STUDENT, Role.PARENT):
+        return Lesson.objects.none()
+    return lessons_in_diaries(school_id=user.school_id, students=_diary_student_ids(user))
 
 
 def student_homework(student: User) -> QuerySet[Homework]:

@@ -13,10 +13,12 @@ from ejournal.accounts.models import User
 from ejournal.conftest import SmallSchool, build_small_school
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson, TeachingAssignment
-from ejournal.journal import clock
+from ejournal.journal import clock, services
 from ejournal.journal.defaults import ensure_default_mark_kinds
 from ejournal.journal.models import MarkKind
-from ejournal.schools.models import Period, School
+from ejournal.journal.services import MarkInput
+from ejournal.schools import services as schools
+from ejournal.schools.models import ClassGroup, Period, School
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 # Late in the second quarter of 2026/27: the first quarter is over, the second nearly.
@@ -88,3 +90,64 @@ def big_journal(db: None, monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Jo
         return build_journal(build_small_school(name=f"Школа на {students}", students_per_class=students))
 
     return build
+
+
+@dataclass
+class Transfer:
+    """5А and 5Б of the same parallel, math in both (Учителева in 5А, Педагогов in 5Б), English in 5А by two
+    subgroups. The first student of 5А (whose parent is `s.parent`), in the first English subgroup, has
+    math marks 2, 2, 2 in 5А, moves to 5Б on `first_day` (in the second quarter) and gets a test (weight 2)
+    4 and an answer 3 there: over the quarter (2+2+2+4×2+3) / 6 = 2,83; 5Б alone would make 3,67."""
+
+    j: Journal
+    class_5b: ClassGroup
+    math_5b: TeachingAssignment
+    english_1: TeachingAssignment
+    english_2: TeachingAssignment
+    student: User
+    first_day: dt.date
+    before: list[Lesson]  # math lessons of 5А in the quarter before the transfer, the first three marked
+    after: list[Lesson]  # math lessons of 5Б in the quarter from the transfer, the first two marked
+
+    @property
+    def s(self) -> SmallSchool:
+        return self.j.s
+
+
+def build_transfer(j: Journal) -> Transfer:
+    s = j.s
+    class_5b = schools.create_class(actor=s.admin, year=s.year, grade=5, letter="Б")
+    math_5b = curriculum.create_assignment(actor=s.admin, teacher=s.teacher2, class_group=class_5b, subject=s.math)
+    curriculum.set_slot(actor=s.admin, year=s.year, assignment=math_5b, weekday=2, number=3)
+    curriculum.set_slot(actor=s.admin, year=s.year, assignment=math_5b, weekday=4, number=3)
+    english = curriculum.create_subject(actor=s.admin, name="Английский язык", short_name="Англ")
+    groups = [
+        schools.create_subgroup(actor=s.admin, class_group=s.class_5a, subject=english, name=name, students=members)
+        for name, members in (("1 группа", s.students_5a[:2]), ("2 группа", s.students_5a[2:]))
+    ]
+    english_1, english_2 = (
+        curriculum.create_assignment(actor=s.admin, teacher=t, class_group=s.class_5a, subject=english, subgroup=g)
+        for t, g in ((s.teacher, groups[0]), (s.teacher2, groups[1]))
+    )
+    curriculum.set_slot(actor=s.admin, year=s.year, assignment=english_1, weekday=5, number=1)
+    curriculum.set_slot(actor=s.admin, year=s.year, assignment=english_2, weekday=5, number=2)
+    curriculum.generate_lessons(actor=s.admin, year=s.year)
+    student = s.students_5a[0]
+    first_day = j.q2.start + dt.timedelta(days=21)
+    before = [lesson for lesson in j.in_period(j.q2) if lesson.date < first_day]
+    for lesson in before[:3]:
+        services.set_cell_content(actor=s.teacher, lesson=lesson, student=student, marks=["2"], attendance="")
+    schools.transfer(actor=s.admin, student=student, to_class=class_5b, first_day=first_day)
+    after = list(
+        Lesson.objects.filter(assignment=math_5b, date__range=(first_day, j.q2.end)).order_by("date", "number")
+    )
+    services.set_cell_content(
+        actor=s.teacher2, lesson=after[0], student=student, marks=[MarkInput("4", j.kinds["test"])], attendance=""
+    )
+    services.set_cell_content(actor=s.teacher2, lesson=after[1], student=student, marks=["3"], attendance="")
+    return Transfer(j, class_5b, math_5b, english_1, english_2, student, first_day, before, after)
+
+
+@pytest.fixture
+def transfer(journal: Journal) -> Transfer:
+    return build_transfer(journal)
