@@ -122,9 +122,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login security (docs/user/login.md, docs/esia.md). Lockout: N failures per login+IP within the window.
+# Login security (docs/user/login.md, docs/security.md, accounts/auth/lockout.py). After N failures on one
+# account further attempts from devices that never signed into it wait 30 s, 60 s, … up to the maximum;
+# a client address with more failures than its limit within the window is refused whatever login it tries.
 EJOURNAL_LOCKOUT_FAILURES = int(os.environ.get("EJOURNAL_LOCKOUT_FAILURES", "5"))
+EJOURNAL_LOCKOUT_CLIENT_FAILURES = int(os.environ.get("EJOURNAL_LOCKOUT_CLIENT_FAILURES", "50"))
 EJOURNAL_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("EJOURNAL_LOCKOUT_WINDOW_MINUTES", "15"))
+EJOURNAL_LOCKOUT_DELAY_SECONDS = int(os.environ.get("EJOURNAL_LOCKOUT_DELAY_SECONDS", "30"))
+EJOURNAL_LOCKOUT_MAX_DELAY_SECONDS = int(os.environ.get("EJOURNAL_LOCKOUT_MAX_DELAY_SECONDS", "3600"))
+# How long failures on an account are remembered for its delay.
+EJOURNAL_LOCKOUT_ACCOUNT_HOURS = int(os.environ.get("EJOURNAL_LOCKOUT_ACCOUNT_HOURS", "24"))
+# Reverse proxies whose forwarded header names the client (IPs or CIDRs, comma-separated); none by default.
+EJOURNAL_TRUSTED_PROXIES = [p for p in os.environ.get("EJOURNAL_TRUSTED_PROXIES", "").split(",") if p.strip()]
+EJOURNAL_CLIENT_IP_HEADER = os.environ.get("EJOURNAL_CLIENT_IP_HEADER", "X-Forwarded-For")
 # Password reset requests per IP within the same window.
 EJOURNAL_RESET_REQUESTS = int(os.environ.get("EJOURNAL_RESET_REQUESTS", "5"))
 # Idle timeout: staff are signed out after 30 minutes without a request, students and parents after a week.
@@ -185,8 +195,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ejournal.api.v1.errors.exception_handler",
     # A teacher filling a grid by keyboard makes a few requests a second at most; a script far more.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "ejournal.core.throttling.AnonRateThrottle",
+        "ejournal.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute", "user": "1200/minute"},
 }

@@ -2,9 +2,19 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 
-SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+if not SECRET_KEY or SECRET_KEY.startswith("dev-only-"):
+    # A clear start-up message instead of a bare KeyError deep in a traceback.
+    raise ImproperlyConfigured(
+        "Не задан секретный ключ: укажите переменную окружения DJANGO_SECRET_KEY (длинная случайная строка, "
+        "одна на установку, хранится в секрете). / DJANGO_SECRET_KEY is not set: put a long random string in "
+        "this environment variable, the same on every app server. Создать / generate: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = True

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable
 
+from django.contrib.auth import password_validation, update_session_auth_hash
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from ejournal.access import roles as access_roles
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import school_today
+from ejournal.notifications import services as notifications
 from ejournal.schools.models import School
 
+from .auth import lockout, sessions
+from .auth.mail import send_letter
 from .models import Guardianship, PersonChange, Role, RoleGrant, User
+
+log = logging.getLogger(__name__)
 
 
 def _username_base(last_name: str, *names: str) -> str:
@@ -234,3 +243,113 @@ def new_password(length: int = 10) -> str:
     """Readable: no 0/O, 1/l/I confusion on a printed slip."""
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+# --- one's own password ------------------------------------------------------------------------------------
+
+WRONG_CURRENT_PASSWORD = "Текущий пароль введён неверно. Проверьте раскладку клавиатуры и Caps Lock."
+
+
+def change_own_password(
+    *, actor: User, new_password: str, current_password: str | None = None, request: HttpRequest | None = None
+) -> int:
+    """Set the person's own password; returns how many other sessions were ended.
+
+    The current password is required except in the forced change after a one-time password (the person has
+    just typed it to sign in). A wrong one is counted like a failed sign-in (lockout), so a stolen session
+    cannot guess it without limit, and nothing changes. On success the change is in the security log, every
+    other session of the person ends (this one stays signed in under a new key), and the person is told in
+    the inbox and by e-mail after commit — a failing mail never undoes the change.
+    """
+    if not actor.must_change_password:
+        account = lockout.account_key(actor.username)
+        delay = lockout.account_delay(account)
+        if delay is not None:
+            raise ValidationFailed(delay.message(), field="old_password")
+        if not current_password or not actor.check_password(current_password):
+            # Counted outside any transaction of the caller's making: the failure must stay recorded.
+            record(
+                kind=EventKind.LOGIN_FAILED,
+                summary="Неверный текущий пароль при смене пароля",
+                actor=actor,
+                subject=actor,
+                request=request,
+            )
+            problem = lockout.count_failure(request=request, username=actor.username, known_device=False)
+            raise ValidationFailed(problem or WRONG_CURRENT_PASSWORD, field="old_password")
+    try:
+        password_validation.validate_password(new_password, actor)
+    except ValidationError as e:
+        raise ValidationFailed(" ".join(e.messages), field="new_password1") from None
+    forced = actor.must_change_password
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.must_change_password = False
+        actor.save(update_fields=["password", "must_change_password"])
+        ended = _end_other_sessions(actor, request)
+        lockout.clear(lockout.ACCOUNT, lockout.account_key(actor.username))
+        record(
+            kind=EventKind.PASSWORD_CHANGED,
+            summary="Пароль изменён после входа с одноразовым паролем" if forced else "Пароль изменён владельцем",
+            actor=actor,
+            subject=actor,
+            request=request,
+            details={"other_sessions_ended": ended},
+        )
+        transaction.on_commit(lambda: tell_password_changed(actor))
+    return ended
+
+
+def after_password_reset(*, user: User, request: HttpRequest | None = None) -> int:
+    """The password was set through the link of a reset letter: the person proved they own the mailbox.
+    Every session ends (whoever held one, held it with the old password), the account's delay is lifted,
+    and the reset is in the security log. Returns how many sessions were ended."""
+    with transaction.atomic():
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        ended = sessions.end_all(user=user)
+        lockout.clear(lockout.ACCOUNT, lockout.account_key(user.username))
+        record(
+            kind=EventKind.PASSWORD_RESET,
+            summary="Пароль сброшен по ссылке из письма",
+            subject=user,
+            request=request,
+            details={"sessions_ended": ended},
+        )
+    return ended
+
+
+def _end_other_sessions(user: User, request: HttpRequest | None) -> int:
+    """Keep the request's session signed in under a new key (update_session_auth_hash) and end the rest."""
+    keep = None
+    if request is not None and hasattr(request, "session"):
+        old_key = request.session.session_key
+        update_session_auth_hash(request, user)
+        keep = request.session.session_key
+        if old_key and keep and old_key != keep:
+            sessions.rename(old_key, keep)
+    return sessions.end_all(user=user, keep=keep)
+
+
+def tell_password_changed(user: User) -> None:
+    """The inbox message and the letter about a changed password. Never raises: the password is changed
+    already, and a lost notice must not turn into an error page."""
+    when = timezone.localtime().strftime("%d.%m.%Y %H:%M")
+    title = "Пароль изменён"
+    text = (
+        f"Пароль вашей учётной записи в ЭЖ изменён {when}; другие сеансы завершены. "
+        "Если это сделали не вы, сразу обратитесь к администратору школы."
+    )
+    emailed = False
+    if user.school_id is not None:
+        try:
+            notifications.notify(recipient=user, event="message", title=title, text=text, url="/accounts/sessions/")
+            emailed = "email" in notifications.channels_for(notifications.preferences_of(user), user.email)
+        except Exception:
+            log.exception("password change notice for user %s was not put into the inbox", user.pk)
+    if user.email and not emailed:
+        try:
+            send_letter.enqueue(f"ЭЖ: {title.lower()}", text, user.email)
+        except Exception:
+            log.exception("password change letter for user %s was not queued", user.pk)

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -15,11 +14,14 @@ from django.views.decorators.http import require_POST
 from ejournal.access import people as access_people
 from ejournal.access import roles as access_roles
 from ejournal.audit.models import EventKind
-from ejournal.audit.services import client_ip, record
+from ejournal.audit.services import record
+from ejournal.core.clientip import client_ip
+from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user
 
+from . import services
 from .auth import events, linking, lockout, oidc, sessions, totp
-from .auth.forms import LockoutAuthenticationForm, RateLimitedPasswordResetForm
+from .auth.forms import LockoutAuthenticationForm, OwnPasswordForm, RateLimitedPasswordResetForm
 from .models import User
 
 UNLINKED = "ej_oidc_unlinked"  # an identity that signed in at the provider but is not linked yet
@@ -27,17 +29,26 @@ UNLINKED = "ej_oidc_unlinked"  # an identity that signed in at the provider but 
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    """Setting one's own password; the first sign-in with a one-time password lands here."""
-    user: User = request.user  # type: ignore[assignment]
-    form = SetPasswordForm(user, request.POST or None)
+    """Setting one's own password (the current one is asked); the first sign-in with a one-time password
+    lands here and then needs only the new one."""
+    user = current_user(request)
+    forced = user.must_change_password
+    form = OwnPasswordForm(user, request.POST or None, require_current=not forced)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
-        update_session_auth_hash(request, user)
-        messages.success(request, "Пароль изменён.")
-        return redirect("home")
-    return render(request, "registration/password_set.html", {"form": form, "forced": user.must_change_password})
+        try:
+            ended = services.change_own_password(
+                actor=user,
+                current_password=form.cleaned_data.get("old_password"),
+                new_password=form.cleaned_data["new_password1"],
+                request=request,
+            )
+        except ValidationFailed as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            note = f" Другие сеансы завершены: {ended}." if ended else ""
+            messages.success(request, f"Пароль изменён.{note}")
+            return redirect("home")
+    return render(request, "registration/password_set.html", {"form": form, "forced": forced})
 
 
 class LoginView(auth_views.LoginView):
@@ -46,6 +57,12 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "oidc_buttons": oidc.login_buttons()}
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser now knows the password: an attack on the account will not slow it down (lockout).
+        lockout.remember_device(self.request, response, form.get_user().get_username())
+        return response
 
 
 # Two-factor authentication
@@ -156,16 +173,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        user: User = form.user
-        if user.must_change_password:
-            user.must_change_password = False
-            user.save(update_fields=["must_change_password"])
-        record(
-            kind=EventKind.PASSWORD_RESET,
-            summary="Пароль сброшен по ссылке из письма",
-            subject=user,
-            request=self.request,
-        )
+        services.after_password_reset(user=form.user, request=self.request)
         return response
 
 

@@ -8,14 +8,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ejournal.accounts.models import User
+from ejournal.core.clientip import client_ip
 
 from .models import EventKind, SecurityEvent
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["client_ip", "record"]  # client_ip is core.clientip's, re-exported for older imports
 
 
 def record(

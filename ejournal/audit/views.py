@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ejournal.access import audit as access
@@ -17,7 +21,7 @@ from ejournal.reports.rendering import file_response
 
 from .models import EventKind
 from .params import parse_idle_days, parse_range
-from .selectors import events_page, usage_overview
+from .selectors import accounts_under_attack, events_page, usage_overview
 from .services import record
 from .usage_report import people_report, usage_charts
 
@@ -37,10 +41,25 @@ def security_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events_page(events, kind=kind, start=start), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # Accounts someone keeps guessing at (accounts.auth.lockout), over the period the lockout remembers.
+    attacked = accounts_under_attack(
+        events,
+        since=timezone.now() - dt.timedelta(hours=settings.EJOURNAL_LOCKOUT_ACCOUNT_HOURS),
+        threshold=settings.EJOURNAL_LOCKOUT_FAILURES,
+    )
     return render(
         request,
         "audit/security_log.html",
-        {"page": page, "kinds": EventKind.choices, "kind": kind, "start": start, "query": query.urlencode()},
+        {
+            "page": page,
+            "kinds": EventKind.choices,
+            "kind": kind,
+            "start": start,
+            "query": query.urlencode(),
+            "attacked": attacked,
+            "attack_hours": settings.EJOURNAL_LOCKOUT_ACCOUNT_HOURS,
+            "attack_threshold": settings.EJOURNAL_LOCKOUT_FAILURES,
+        },
     )
 
 

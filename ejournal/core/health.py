@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
 from django.utils import timezone
 
 from .models import WorkerBeat
 
 WORKER_STALE_AFTER = dt.timedelta(seconds=60)
+# Any of these means a proxy passed the request on: a public request through a proxy on the same machine
+# also arrives from 127.0.0.1.
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+def is_local_probe(request: HttpRequest) -> bool:
+    """A request made on this machine (monitoring, the operator's curl): REMOTE_ADDR is loopback and no
+    proxy forwarded it. Deliberately not core.clientip: a forwarded header never makes a request local."""
+    try:
+        remote = ipaddress.ip_address(request.META.get("REMOTE_ADDR") or "")
+    except ValueError:
+        return False
+    header = "HTTP_" + settings.EJOURNAL_CLIENT_IP_HEADER.upper().replace("-", "_")
+    forwarded = any(request.META.get(h) for h in (*FORWARDING_HEADERS, header))
+    return remote.is_loopback and not forwarded
 
 
 def database_state() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from ejournal.access import health as access_health
 from ejournal.accounts.models import User
 from ejournal.core.time import school_today
 
@@ -23,7 +24,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For the load balancer and the administrator: 200 when the database answers, 503 when it does not.
-    A silent worker does not take the web down, but shows as `worker.ok = false`."""
+    A silent worker does not take the web down, but shows as `worker.ok = false`. Only `ok` goes to the
+    public: which database, how old the worker's heartbeat and how long the queue are tell an attacker
+    what runs here and when it is struggling. The details are for a signed-in administrator or a probe on
+    the machine itself."""
     db = health.database_state()
+    status = 200 if db["ok"] else 503
+    if not (health.is_local_probe(request) or access_health.reads_health_details(getattr(request, "user", None))):
+        return JsonResponse({"ok": db["ok"]}, status=status)
     worker = health.worker_state() if db["ok"] else {"ok": False}
-    return JsonResponse({"ok": db["ok"], "database": db, "worker": worker}, status=200 if db["ok"] else 503)
+    return JsonResponse({"ok": db["ok"], "database": db, "worker": worker}, status=status)

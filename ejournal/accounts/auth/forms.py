@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.template import loader
 
-from ejournal.accounts.models import User
 from ejournal.audit.models import EventKind
-from ejournal.audit.services import client_ip, record
+from ejournal.audit.services import record
+from ejournal.core.clientip import client_ip
 
 from . import lockout
 from .mail import send_reset_letter
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Five failures for one login from one address within 15 minutes lock that pair (settings)."""
+    """Sign-in with the limits of `lockout`: a delay per account (not for its known devices), a block per
+    client address."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -27,25 +28,24 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        key = lockout.key_for(username, client_ip(self.request))
-        lock = lockout.locked(lockout.LOGIN, key)
+        client = lockout.client_key(self.request)
+        lock = lockout.locked(lockout.CLIENT, client)
         if lock is not None:
             raise ValidationError(lock.message(), code="locked")
+        account = lockout.account_key(username)
+        known = lockout.known_device(self.request, username)
+        delay = None if known else lockout.account_delay(account)
+        if delay is not None:
+            raise ValidationError(delay.message(), code="delayed")
         try:
             cleaned = super().clean()
         except ValidationError:
             if username and self.cleaned_data.get("password"):
-                lock = lockout.register_failure(lockout.LOGIN, key)
-                if lock is not None:
-                    record(
-                        kind=EventKind.LOCKOUT,
-                        summary="Вход заблокирован после неудачных попыток",
-                        subject=User.objects.filter(username=username).first(),
-                        request=self.request,
-                    )
-                    raise ValidationError(lock.message(), code="locked") from None
+                problem = lockout.count_failure(request=self.request, username=username, known_device=known)
+                if problem is not None:
+                    raise ValidationError(problem, code="locked") from None
             raise
-        lockout.clear(lockout.LOGIN, key)
+        lockout.clear(lockout.ACCOUNT, account)
         return cleaned
 
 
@@ -85,3 +85,21 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
             request=self.request,
         )
         send_reset_letter.enqueue(subject, body, to_email)
+
+
+class OwnPasswordForm(SetPasswordForm):
+    """The person's own new password, with the current one unless this is the forced change after a one-time
+    password. The current password is checked by accounts.services.change_own_password (with the lockout),
+    not here, so the API and the page cannot differ."""
+
+    old_password = forms.CharField(
+        label="Текущий пароль",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def __init__(self, user: Any, *args: Any, require_current: bool = True, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        if not require_current:
+            del self.fields["old_password"]

@@ -10,3 +10,9 @@ from django_tasks import task
 @task()
 def send_reset_letter(subject: str, body: str, to: str) -> None:
     EmailMessage(subject, body, None, [to]).send()
+
+
+@task()
+def send_letter(subject: str, body: str, to: str) -> None:
+    """A letter about the person's own account (a changed password): sent by the worker like the reset."""
+    EmailMessage(subject, body, None, [to]).send()

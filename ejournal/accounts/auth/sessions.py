@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ejournal.accounts.models import STAFF_ROLES, User, UserSession
-from ejournal.audit.services import client_ip
+from ejournal.core.clientip import client_ip
 
 SEEN = "ej_seen"  # when the session last made a request (epoch seconds)
 STAFF = "ej_staff"  # staff have the short idle timeout
@@ -59,6 +59,11 @@ def start(request: HttpRequest, user: User) -> None:
         )
 
 
+def rename(old_key: str, new_key: str) -> None:
+    """The session got a new key (update_session_auth_hash cycles it): its row follows."""
+    UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def forget(session_key: str | None) -> None:
     if session_key:
         UserSession.objects.filter(session_key=session_key).delete()
@@ -95,9 +100,10 @@ def end_session(*, user: User, session_id: int) -> bool:
 
 
 @transaction.atomic
-def end_all(*, user: User) -> int:
-    """Sign the person out everywhere, this device included."""
-    rows = list(UserSession.objects.filter(user=user))
+def end_all(*, user: User, keep: str | None = None) -> int:
+    """Sign the person out everywhere, this device included unless its session key is `keep` (a password
+    change ends the other sessions only)."""
+    rows = list(UserSession.objects.filter(user=user).exclude(session_key=keep or ""))
     store = session_store()
     for row in rows:
         store.delete(row.session_key)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
+from ejournal.accounts.auth import lockout
+from ejournal.accounts.models import UserSession
 from ejournal.audit.models import EventKind, SecurityEvent
 
 
@@ -69,3 +72,25 @@ def test_requests_from_one_address_are_rate_limited(client, small_school):
 def test_reset_pages_are_russian(client, db):
     assert "Восстановление пароля" in client.get(reverse("password_reset")).content.decode()
     assert "Забыли пароль?" in client.get(reverse("login")).content.decode()
+
+
+def test_a_reset_ends_every_session_and_lifts_the_accounts_delay(small_school):
+    teacher = with_email(small_school.teacher)
+    teacher.must_change_password = False
+    teacher.save(update_fields=["must_change_password"])
+    thief = Client()
+    assert thief.post(reverse("login"), {"username": teacher.username, "password": "Old-pass-123"}).status_code == 302
+    for _ in range(5):
+        Client().post(reverse("login"), {"username": teacher.username, "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
+    owner = Client()
+    ask(owner, "teacher@school.test")
+    found = re.search(r"http://\S+/password/reset/\S+/", str(mail.outbox[0].body))
+    assert found is not None
+    url = owner.get(found.group(0), follow=True).redirect_chain[-1][0]
+    assert owner.post(url, {"new_password1": "Nov-parol-77", "new_password2": "Nov-parol-77"}).status_code == 302
+    assert thief.get(reverse("home")).status_code == 302
+    assert not UserSession.objects.filter(user=teacher).exists()
+    assert lockout.account_delay(lockout.account_key(teacher.username)) is None
+    event = SecurityEvent.objects.filter(kind=EventKind.PASSWORD_RESET, subject=teacher).latest("at")
+    assert event.details == {"sessions_ended": 1}
+    assert owner.post(reverse("login"), {"username": teacher.username, "password": "Nov-parol-77"}).status_code == 302

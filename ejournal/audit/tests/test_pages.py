@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 
 from ejournal.audit.models import EventKind, SecurityEvent, UsageDay
@@ -94,3 +95,28 @@ def test_usage_export_has_the_pages_numbers_and_is_logged(client, small_school):
     event = SecurityEvent.objects.get(kind=EventKind.PERSONAL_DATA_EXPORT)
     assert event.actor == s.director and event.school_id == s.school.pk
     assert "Родителева" not in event.summary  # no names in the log itself
+
+
+def test_the_log_lists_accounts_under_password_guessing_with_their_clients(
+    client, small_school, other_school, django_assert_max_num_queries
+):
+    for ip in ("198.51.100.1", "198.51.100.1", "198.51.100.1", "203.0.113.7", "203.0.113.7"):
+        Client().post("/accounts/login/", {"username": small_school.teacher.username, "password": "x"}, REMOTE_ADDR=ip)
+    for _ in range(4):  # below the limit: not listed
+        Client().post("/accounts/login/", {"username": small_school.teacher2.username, "password": "x"})
+    for _ in range(5):  # another school's account: not this school's business
+        Client().post("/accounts/login/", {"username": other_school.admin.username, "password": "x"})
+    client.force_login(small_school.admin)
+    with django_assert_max_num_queries(9):
+        body = client.get("/audit/").content.decode()
+    section = body.split("Учётные записи под подбором пароля")[1].split("</section>")[0]
+    assert "Учителева Ульяна" in section and "<td>5</td>" in section
+    assert "× 3" in section and "× 2" in section and "198.51.100.1" not in section
+    assert small_school.teacher2.last_name not in section and other_school.admin.last_name not in section
+    # The delay started is in the log as a lockout of the account.
+    assert SecurityEvent.objects.filter(kind=EventKind.LOCKOUT, subject=small_school.teacher).count() == 1
+
+
+def test_no_section_without_an_attack(client, small_school):
+    client.force_login(small_school.admin)
+    assert "под подбором пароля" not in client.get("/audit/").content.decode()

@@ -50,7 +50,15 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode != 0
-    assert "DJANGO_SECRET_KEY" in done.stderr
+    # A clear start-up message naming the variable and how to make a key, not a bare KeyError.
+    assert "ImproperlyConfigured" in done.stderr and "KeyError" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert "DJANGO_SECRET_KEY" in last and "Не задан секретный ключ" in last and "secrets.token_urlsafe" in last
+    env["DJANGO_SECRET_KEY"] = "  "
+    blank = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert blank.returncode != 0 and "ImproperlyConfigured" in blank.stderr
 
 
 HEADERS_SCRIPT = """
