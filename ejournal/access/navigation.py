@@ -57,6 +57,6 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Мониторинг использования", reverse("audit:usage")))
     if audit.reads_security_log(user):
         items.append(MenuItem("Журнал безопасности", reverse("audit:security_log")))
-    if user.is_staff:
+    if roles.operates_installation(user):
         items.append(MenuItem("Администрирование", reverse("admin:index")))
     return items

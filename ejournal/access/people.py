@@ -7,19 +7,40 @@
   these pages (152-ФЗ: minimum data).
 - A class teacher issues and resets the credentials of the students of their own class and of those
   students' parents; any other class is "not found" (404) to them.
+- Credentials and Госуслуги link codes hand over an account, so a class teacher issues them only for people
+  who are nothing but students or parents: a parent who also teaches, directs or administers (or holds
+  Django's staff flags) is the administrator's, else a class teacher could take over a colleague's account
+  by resetting "a parent's" password (issue 13). Nobody issues their own through these shortcuts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ejournal.accounts.models import Guardianship, Role, User
+from ejournal.accounts.models import MANAGEMENT_ROLES, Guardianship, Role, RoleGrant, User
 from ejournal.schools.models import ClassGroup, Enrolment
 
 from .roles import in_school, manages_people, require
+
+# Roles that read the whole school (the administrator and the director also birth dates and СНИЛС): a student
+# never holds one, else a pupil given «администратор» by a slip of the mouse reads every classmate's data.
+NOT_FOR_STUDENTS = MANAGEMENT_ROLES
+# Roles whose grant the granter confirms with their own password: they hand over the school's people.
+CONFIRMED_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR})
+
+
+def roles_compatible(roles: Iterable[str]) -> bool:
+    """A set of roles one person may hold together."""
+    held = set(roles)
+    return not (Role.STUDENT in held and held & NOT_FOR_STUDENTS)
+
+
+def grant_needs_password(role: str) -> bool:
+    return role in CONFIRMED_ROLES
 
 
 def reads_people(user: User) -> bool:
@@ -88,12 +109,42 @@ def credential_people(class_group: ClassGroup, on: dt.date) -> QuerySet[User]:
     )
 
 
-def may_issue_link_code(actor: User, person: User) -> bool:
-    """A Госуслуги link code is issued by whoever issues the person's credentials: the administrator, or the
-    class teacher of the person's class (students and their parents)."""
-    if not in_school(actor) or actor.school_id != person.school_id:
+FAMILY_ROLES = frozenset({Role.STUDENT, Role.PARENT})
+
+
+def family_only(person: User) -> bool:
+    """Nothing but a student or a parent: no staff role and no Django staff flags."""
+    return not (person.is_staff or person.is_superuser) and person.roles <= FAMILY_ROLES
+
+
+def prime_roles(people: list[User]) -> None:
+    """Read the roles of many people in one query (each `user.roles` would cost one)."""
+    held: dict[int, set[str]] = {p.pk: set() for p in people}
+    for user_id, role in RoleGrant.objects.filter(user_id__in=list(held)).values_list("user_id", "role"):
+        held[user_id].add(role)
+    for person in people:
+        person.__dict__["roles"] = frozenset(held[person.pk]) if person.school_id is not None else frozenset()
+
+
+def may_issue_credentials(actor: User, person: User, *, listed_in: ClassGroup | None = None) -> bool:
+    """Whether `actor` may give `person` a one-time password or a Госуслуги link code.
+
+    The administrator: anyone of the school but themselves (their own password is changed on the password
+    page). A class teacher: a student of their class (not left) or a parent of one, if that person holds no
+    other role than student or parent. `listed_in` is a class of the actor's whose list (credential_people)
+    the caller already found the person on; it saves the query per person on a class's page."""
+    if not in_school(actor) or actor.school_id != person.school_id or actor.pk == person.pk:
         return False
     if manages_people(actor):
         return True
+    if not (actor.has_role(Role.TEACHER) and family_only(person)):
+        return False
+    if listed_in is not None:
+        return True
     today = timezone.localdate()
     return any(credential_people(cg, today).filter(pk=person.pk).exists() for cg in credential_classes(actor))
+
+
+def may_issue_link_code(actor: User, person: User) -> bool:
+    """A Госуслуги link code signs the person in as surely as a password: the same rule."""
+    return may_issue_credentials(actor, person)

@@ -29,6 +29,14 @@ def is_teacher(user: User) -> bool:
     return in_school(user) and user.has_role(Role.TEACHER)
 
 
+def operates_installation(user: User) -> bool:
+    """The Django admin: the installation's operators, who belong to no school. A person of a school never
+    enters it, even with is_staff or is_superuser set by hand."""
+    return bool(
+        user.is_authenticated and user.is_active and user.school_id is None and (user.is_staff or user.is_superuser)
+    )
+
+
 def require(allowed: bool) -> None:
     """Outside one's role is reported like a missing page: existence is not revealed."""
     if not allowed:

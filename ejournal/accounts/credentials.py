@@ -43,6 +43,9 @@ class RosterRow:
     is_student: bool
     role: str  # «ученик 5А», «родитель: Иванов Пётр»
     status: str
+    # False for a class teacher looking at a parent who also works at the school (or anyone else who is
+    # more than a student or a parent): the administrator issues theirs (access.people.may_issue_credentials).
+    issuable: bool = True
 
     @property
     def indent(self) -> bool:
@@ -72,8 +75,8 @@ def require_class(user: User, class_id: int) -> ClassGroup:
 
 
 def credential_roster(*, user: User, class_group: ClassGroup) -> list[RosterRow]:
-    """The class's students, each followed by their parents (a parent of two children once): two queries
-    whatever the class size."""
+    """The class's students, each followed by their parents (a parent of two children once): three queries
+    whatever the class size. Rows the user may not issue stay listed, marked «выдаёт администратор»."""
     access_roles.require(access_people.credential_classes(user).filter(pk=class_group.pk).exists())
     today = _today(class_group)
     open_enrolments = Enrolment.objects.filter(school_id=class_group.school_id, class_group=class_group).filter(
@@ -99,18 +102,25 @@ def credential_roster(*, user: User, class_group: ClassGroup) -> list[RosterRow]
         .select_related("parent")
         .order_by("parent__last_name", "parent__first_name", "pk")
     )
+    access_people.prime_roles([*students, *(link.parent for link in links)])
+
+    def row(person: User, is_student: bool, role: str) -> RosterRow:
+        if access_people.may_issue_credentials(user, person, listed_in=class_group):
+            return RosterRow(person, is_student, role, _status(person))
+        return RosterRow(person, is_student, role, "выдаёт администратор", issuable=False)
+
     by_child: dict[int, list[Guardianship]] = {}
     for link in links:
         by_child.setdefault(link.child_id, []).append(link)
     rows: list[RosterRow] = []
     seen: set[int] = set()
     for student in students:
-        rows.append(RosterRow(student, True, f"ученик {class_group.name}", _status(student)))
+        rows.append(row(student, True, f"ученик {class_group.name}"))
         for link in by_child.get(student.pk, []):
             if link.parent_id in seen:
                 continue
             seen.add(link.parent_id)
-            rows.append(RosterRow(link.parent, False, f"родитель: {student.full_name}", _status(link.parent)))
+            rows.append(row(link.parent, False, f"родитель: {student.full_name}"))
     return rows
 
 
@@ -133,10 +143,11 @@ def issue_credentials(
 ) -> list[IssuedCredential]:
     """Give new one-time passwords to the chosen students and parents of the class (`None`: all of them).
 
-    Someone not on the class's list is "not found"; a login is made for whoever has none. Returns the
-    passwords in clear, once: only their hashes are saved.
+    Someone not on the class's list, or whose credentials the administrator issues, is "not found"
+    (`None` skips the latter); a login is made for whoever has none. Returns the passwords in clear, once:
+    only their hashes are saved.
     """
-    rows = {row.person.pk: row for row in credential_roster(user=actor, class_group=class_group)}
+    rows = {row.person.pk: row for row in credential_roster(user=actor, class_group=class_group) if row.issuable}
     if person_ids is None:
         chosen = list(rows)
     else:

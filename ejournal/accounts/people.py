@@ -231,12 +231,21 @@ def set_active(*, actor: User, person: User, active: bool, request: HttpRequest 
     )
 
 
+def check_guardian(*, actor: User, parent: User, child: User) -> None:
+    """Refuse a link before it is shown for confirmation: not a parent, not a student, already linked."""
+    _require_manages(actor, parent, child)
+    if not child.has_role(Role.STUDENT):
+        raise ValidationFailed(f"{child.full_name} не ученик.")
+    if not parent.has_role(Role.PARENT):
+        raise ValidationFailed(f"{parent.full_name} не родитель.")
+    if Guardianship.objects.filter(parent=parent, child=child).exists():
+        raise ValidationFailed(f"{parent.full_name} уже указан(а) родителем {child.full_name}.")
+
+
 @transaction.atomic
 def link_guardian(*, actor: User, parent: User, child: User, relation: str = "") -> Guardianship:
     """Make `parent` a parent (законный представитель) of `child`; kept in both people's history."""
-    _require_manages(actor, parent, child)
-    if Guardianship.objects.filter(parent=parent, child=child).exists():
-        raise ValidationFailed(f"{parent.full_name} уже указан(а) родителем {child.full_name}.")
+    check_guardian(actor=actor, parent=parent, child=child)
     link = services.link_parent(actor=actor, parent=parent, child=child, relation=relation.strip()[:30])
     for person, other in ((parent, child), (child, parent)):
         services.record_change(actor=actor, person=person, field=PersonChange.GUARDIANSHIP, new=other.full_name)
@@ -357,6 +366,52 @@ def people_page(*, user: User, filters: PeopleFilter, page_number: str | int = 1
         classes += [f"кл. рук. {c.name}" for c in person.current_led]  # type: ignore[attr-defined]
         rows.append(PersonRow(person, [Role(g.role).label for g in person.role_grants.all()], classes))
     return page, rows
+
+
+def current_class_names(student: User) -> list[str]:
+    """The classes a student is in today (or will be: an enrolment that starts later), for the link page."""
+    assert student.school is not None
+    today = _today(student.school)
+    enrolments = Enrolment.objects.filter(school_id=student.school_id, student=student).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
+    return [e.class_group.name for e in enrolments.select_related("class_group").order_by("start")]
+
+
+@dataclass(frozen=True)
+class FoundPerson:
+    person: User
+    note: str  # a student's class, so that two namesakes can be told apart (never a birth date)
+
+
+def find_for_link(*, user: User, person: User, kind: str, text: str, limit: int = 20) -> list[FoundPerson]:
+    """Parents (`kind="parent"`) to link to the student `person`, or students (`kind="child"`) to link to the
+    parent `person`, whose name or login matches `text`; not those already linked. Two queries."""
+    _require_manages(user, person)
+    role = Role.PARENT if kind == "parent" else Role.STUDENT
+    qs = User.objects.filter(school_id=user.school_id, is_active=True, role_grants__role=role).exclude(pk=person.pk)
+    # Not those already linked to the person.
+    qs = qs.exclude(children_links__child=person) if kind == "parent" else qs.exclude(parent_links__parent=person)
+    assert user.school is not None
+    today = _today(user.school)
+    found = list(
+        _search(qs, text)
+        .distinct()
+        .order_by("last_name", "first_name", "middle_name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related(
+                    "class_group"
+                ),
+                to_attr="open_enrolments",
+            )
+        )[:limit]
+    )
+    return [
+        FoundPerson(p, ", ".join(e.class_group.name for e in p.open_enrolments))  # type: ignore[attr-defined]
+        for p in found
+    ]
 
 
 @dataclass(frozen=True)

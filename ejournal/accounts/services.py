@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ejournal.access import people as access_people
 from ejournal.access import roles as access_roles
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
@@ -120,6 +121,8 @@ def create_person(
     for role in roles:
         if role not in Role.values:
             raise ValidationFailed(f"Неизвестная роль: {role}.")
+    if not access_people.roles_compatible(roles):
+        raise ValidationFailed(STUDENT_CONFLICT, field="roles")
     username = username or unique_username(last_name, first_name, middle_name)
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(f"Логин «{username}» уже занят.")
@@ -160,11 +163,39 @@ def _role_names(roles: Iterable[str]) -> str:
     return ", ".join(sorted(Role(r).label for r in roles))
 
 
-@transaction.atomic
-def grant_role(*, actor: User, user: User, role: str, request: HttpRequest | None = None) -> None:
+STUDENT_CONFLICT = (
+    "Ученик не может быть администратором, директором или заместителем директора: эти роли видят данные всей "
+    "школы. Для сотрудника заведите отдельную учётную запись."
+)
+
+
+def grant_role(
+    *, actor: User, user: User, role: str, request: HttpRequest | None = None, password: str | None = None
+) -> None:
+    """Give a role. The administrator's and the director's roles also need the granter's current password
+    (`password`): a wrong or missing one grants nothing and is kept in the security log. A student never
+    holds a role that reads the whole school, nor such a person the student's role."""
     access_roles.require(access_roles.manages_people(actor) and actor.school_id == user.school_id)
     if role not in Role.values:
         raise ValidationFailed(f"Неизвестная роль: {role}.")
+    if not access_people.roles_compatible({*user.roles, role}):
+        raise ValidationFailed(STUDENT_CONFLICT, field="role")
+    if access_people.grant_needs_password(role) and not (password and actor.check_password(password)):
+        # Outside the grant's transaction: the refusal stays in the log though nothing is granted.
+        record(
+            kind=EventKind.ROLE_GRANT_REFUSED,
+            summary=f"Роль «{Role(role).label}» пользователю №{user.pk} не выдана: неверный пароль.",
+            actor=actor,
+            subject=user,
+            request=request,
+            details={"role": role},
+        )
+        raise ValidationFailed("Неверный пароль: роль не выдана. Введите свой текущий пароль.", field="password")
+    _grant(actor=actor, user=user, role=role, request=request)
+
+
+@transaction.atomic
+def _grant(*, actor: User, user: User, role: str, request: HttpRequest | None) -> None:
     before = user.roles
     _, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"school_id": user.school_id})
     user.__dict__.pop("roles", None)

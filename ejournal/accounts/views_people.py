@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -65,12 +65,12 @@ def _form_error(form: forms.Form, error: DomainError) -> None:
 # --- the list ---------------------------------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest) -> people.PeopleFilter:
-    role = request.GET.get("role", "")
-    class_id = request.GET.get("class", "")
-    status = request.GET.get("status", "active")
+def _filters(data: QueryDict, *, with_names: bool) -> people.PeopleFilter:
+    role = data.get("role", "")
+    class_id = data.get("class", "")
+    status = data.get("status", "active")
     return people.PeopleFilter(
-        q=request.GET.get("q", "").strip()[:100],
+        q=data.get("q", "").strip()[:100] if with_names else "",
         role=role if role in Role.values else "",
         class_id=int(class_id) if class_id.isdigit() else None,
         status=status if status in ("active", "inactive", "all") else "active",
@@ -78,22 +78,22 @@ def _filters(request: HttpRequest) -> people.PeopleFilter:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
+    """The search is a POST and so is every page of its results: a surname in a URL would stay in the web
+    server's and proxies' access logs (152-ФЗ). A GET shows the list by role, class and status only."""
     access_people.require_reads_people(user)
-    filters = _filters(request)
-    page, rows = people.people_page(user=user, filters=filters, page_number=request.GET.get("page", 1))
+    data = request.POST if request.method == "POST" else request.GET
+    filters = _filters(data, with_names=request.method == "POST")
+    page, rows = people.people_page(user=user, filters=filters, page_number=data.get("page", 1))
     classes = ClassGroup.objects.filter(school_id=user.school_id, year__end__gte=_user_school_today(user))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "rows": rows,
         "filters": filters,
         "roles": Role.choices,
         "classes": classes.select_related("year").order_by("year__start", "grade", "letter"),
-        "query": query.urlencode(),
         "can_manage": roles.manages_people(user),
         "personal": access_people.sees_personal_data(user),
     }
@@ -155,7 +155,9 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 # --- the person's page and its actions --------------------------------------------------------------------
 
 
-def _detail(request: HttpRequest, person: User, *, error: str = "", status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, person: User, *, error: str = "", status: int = 200, extra: dict[str, Any] | None = None
+) -> HttpResponse:
     user = current_user(request)
     card = people.person_card(user=user, person=person)
     can_manage = roles.manages_people(user)
@@ -169,17 +171,18 @@ def _detail(request: HttpRequest, person: User, *, error: str = "", status: int 
         "credentials_allowed": card.credential_class is not None
         and access_people.credential_classes(user).filter(pk=card.credential_class.pk).exists(),
     }
+        "link_code_allowed": access_people.may_issue_link_code(user, person),
     if can_manage:
-        school_people = User.objects.filter(school_id=user.school_id, is_active=True).exclude(pk=person.pk)
-        context["grantable"] = [(r, label) for r, label in Role.choices if r not in card.roles]
-        if Role.PARENT in card.roles:
-            context["child_choices"] = school_people.filter(role_grants__role=Role.STUDENT).exclude(
-                parent_links__parent=person
-            )
-        if Role.STUDENT in card.roles:
-            context["parent_choices"] = school_people.filter(role_grants__role=Role.PARENT).exclude(
-                children_links__child=person
-            )
+        # Only roles the person may hold with theirs (no administrator for a student); none is preselected.
+        context["grantable"] = [
+            (r, label)
+            for r, label in Role.choices
+            if r not in card.roles and access_people.roles_compatible({*card.roles, r})
+        ]
+        # Linking searches by name (a POST: no surname in a URL) instead of a list of every parent or student.
+        context["links_child"] = Role.PARENT in card.roles
+        context["links_parent"] = Role.STUDENT in card.roles
+        context.update(extra or {})
         if Role.TEACHER in card.roles:
             context["class_choices"] = (
                 ClassGroup.objects.filter(school_id=user.school_id, year__end__gte=_user_school_today(user))
@@ -246,6 +249,9 @@ def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
     revoke = request.POST.get("revoke") == "1"
 
     def action() -> str:
+    if not revoke and role in Role.values and access_people.grant_needs_password(role):
+        return _confirm_role(request, user, person, role)
+
         if role not in Role.values:
             raise ValidationFailed("Выберите роль.", field="role")
         if revoke:
@@ -258,16 +264,63 @@ def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+def _confirm_role(request: HttpRequest, user: User, person: User, role: str) -> HttpResponse:
+    """The administrator's and the director's roles: a page that says what the role opens and asks for the
+    granter's password; the first POST (from the card) only shows it."""
+    error, status = "", 200
+    if "password" in request.POST:
+        try:
+            services.grant_role(
+                actor=user, user=person, role=role, request=request, password=request.POST.get("password", "")
+            )
+        except NotFound:
+            raise
+        except DomainError as e:
+            error, status = e.message, e.status
+        else:
+            messages.success(request, f"Роль «{Role(role).label}» выдана.")
+            return redirect("people:detail", person_id=person.pk)
+    context = {"person": person, "role": role, "role_label": Role(role).label, "error": error}
+    return render(request, "people/role_confirm.html", context, status=status)
+
+
+FOUND_LIMIT = 20
+
+
 @require_POST
 def person_guardians(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Link a child to this parent (`child`) or a parent to this student (`parent`)."""
+    """Link a child to this parent (`child`) or a parent to this student (`parent`), in three POSTs: a search
+    by name (`find`, at most FOUND_LIMIT found), the choice (shows who will see whose diary), and `confirm`."""
     user, person = _manage_target(request, person_id)
 
-    def action() -> str:
+    if "find" in request.POST:
+        return _guardian_search(request, user, person)
+    def pair() -> tuple[User, User]:
         if "child" in request.POST:
-            parent, child = person, _person(user, _posted_id(request, "child"))
-        else:
-            parent, child = _person(user, _posted_id(request, "parent")), person
+            return person, _person(user, _posted_id(request, "child"))
+        return _person(user, _posted_id(request, "parent")), person
+
+    if request.POST.get("confirm") != "1":
+        try:
+            parent, child = pair()
+            people.check_guardian(actor=user, parent=parent, child=child)
+        except NotFound:
+            raise
+        except DomainError as e:
+            return _detail(request, person, error=e.message, status=e.status)
+        context = {
+            "person": person,
+            "parent": parent,
+            "child": child,
+            "child_classes": people.current_class_names(child),
+            "key": "child" if "child" in request.POST else "parent",
+            "other": child if "child" in request.POST else parent,
+            "relation": request.POST.get("relation", "")[:30],
+        }
+        return render(request, "people/guardian_confirm.html", context)
+
+    def action() -> str:
+        parent, child = pair()
         people.link_guardian(actor=user, parent=parent, child=child, relation=request.POST.get("relation", ""))
         return f"{parent.full_name} — родитель {child.full_name}."
 
@@ -275,6 +328,22 @@ def person_guardians(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
+def _guardian_search(request: HttpRequest, user: User, person: User) -> HttpResponse:
+    """Parents (for a student's card) or students (for a parent's) whose name matches; never the whole list."""
+    text = request.POST.get("find", "").strip()[:100]
+    kind = "child" if request.POST.get("kind") == "child" else "parent"
+    if len(text) < 2:
+        return _detail(request, person, error="Введите хотя бы две буквы фамилии или имени.", status=422)
+    found = people.find_for_link(user=user, person=person, kind=kind, text=text, limit=FOUND_LIMIT + 1)
+    extra = {
+        "found": found[:FOUND_LIMIT],
+        "found_kind": kind,
+        "found_text": text,
+        "found_more": len(found) > FOUND_LIMIT,
+    }
+    return _detail(request, person, extra=extra)
+
+
 @require_POST
 def guardian_remove(request: HttpRequest, person_id: int, link_id: int) -> HttpResponse:
     user, person = _manage_target(request, person_id)
@@ -354,7 +423,7 @@ def class_credentials(request: HttpRequest, class_id: int) -> HttpResponse:
         else:
             return _issued_page(request, group, issued)
     rows = credentials.credential_roster(user=user, class_group=group)
-    context = {"group": group, "rows": rows, "error": error}
+    context = {"group": group, "rows": rows, "error": error, "issuable_count": sum(r.issuable for r in rows)}
     return render(request, "people/credentials.html", context, status=status)
 
 

@@ -23,6 +23,7 @@ class EventKind(models.TextChoices):
     TWO_FACTOR = "two_factor", "двухфакторная аутентификация"
     ROLE_GRANTED = "role_granted", "выдача роли"
     ROLE_REVOKED = "role_revoked", "снятие роли"
+    ROLE_GRANT_REFUSED = "role_grant_refused", "отказ в выдаче роли: неверный пароль"
     USER_CREATED = "user_created", "создание пользователя"
     USER_CHANGED = "user_changed", "изменение пользователя"
     USER_DEACTIVATED = "user_deactivated", "отключение пользователя"

@@ -231,9 +231,7 @@ class _Generation:
                 birth_date=p.birth_date,
                 phone=p.phone,
                 date_joined=joined,
-                # The responsible administrator also runs the Django admin, the operators' power tool.
-                is_staff=(i == plan.admin),
-                is_superuser=(i == plan.admin),
+                # Nobody of a school is is_staff or superuser: the Django admin is the operators' (createoperator).
             )
             for i, p in enumerate(plan.persons)
         ]

@@ -41,7 +41,7 @@ def demo_accounts(school: School, on: dt.date | None = None) -> list[DemoAccount
         if user is not None:
             accounts.append(DemoAccount(key, label, user, note))
 
-    add("admin", "администратор", _first_with_role(school, Role.ADMIN), "ответственный администратор ЭЖ, /admin/")
+    add("admin", "администратор", _first_with_role(school, Role.ADMIN), "ответственный администратор ЭЖ")
     add("director", "директор", _first_with_role(school, Role.DIRECTOR))
     add("deputy", "завуч", _first_with_role(school, Role.DEPUTY, exclude=(Role.ADMIN,)), "заместитель по УВР")
 

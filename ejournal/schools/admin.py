@@ -1,8 +1,9 @@
 """The school structure in Django admin, for the operator.
 
-School settings are edited here. Years, periods, holidays, classes, subgroups and enrolments are shown
-read-only: their rules (no overlapping periods, one class at a time, lessons on new holidays…) live in
-the services, which the Russian pages and the API call; a raw admin form would bypass them.
+Everything is shown read-only, the school's settings included: their rules (no overlapping periods, one
+class at a time, lessons on new holidays…) and the security log of settings changes live in the services,
+which the Russian pages and the API call; a raw admin form would bypass them. New schools come from
+`manage.py createschool`.
 """
 
 from __future__ import annotations
@@ -25,13 +26,6 @@ from .models import (
 )
 
 
-@admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "municipality", "timezone", "is_active"]
-    list_filter = ["is_active", "municipality"]
-    search_fields = ["name", "short_name"]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Shown, searched and filtered, never changed here: the services keep the rules."""
 
@@ -43,6 +37,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(School)
+class SchoolAdmin(ReadOnlyAdmin):
+    list_display = ["short_name", "name", "municipality", "timezone", "is_active"]
+    list_filter = ["is_active", "municipality"]
+    search_fields = ["name", "short_name"]
 
 
 class ReadOnlyInline(admin.TabularInline):

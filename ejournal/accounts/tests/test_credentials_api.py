@@ -29,7 +29,7 @@ def test_class_teacher_reads_own_roster_without_personal_data(client, small_scho
     client.force_login(s.class_teacher)
     rows = client.get(url(s.class_5a)).json()
     assert [r["id"] for r in rows[:2]] == [s.students_5a[0].pk, s.parent.pk]
-    assert set(rows[0]) == {"id", "full_name", "username", "is_student", "role", "status"}
+    assert set(rows[0]) == {"id", "full_name", "username", "is_student", "role", "status", "issuable"}
     assert client.get(url(s.class_10a)).status_code == 404
 
 

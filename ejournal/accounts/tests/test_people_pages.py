@@ -67,7 +67,7 @@ def test_director_reads_without_forms(client, small_school):
 def test_search_and_filters(client, small_school):
     s = small_school
     client.force_login(s.admin)
-    body = client.get(LIST, {"q": "учителева"}).content.decode()
+    body = client.post(LIST, {"q": "учителева"}).content.decode()
     assert s.teacher.full_name in body and s.teacher2.full_name not in body
     body = client.get(LIST, {"role": Role.PARENT}).content.decode()
     assert s.parent.full_name in body and s.teacher.full_name not in body
@@ -93,7 +93,7 @@ def test_list_query_count_does_not_grow_with_the_school(client, django_assert_ma
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 90
     with django_assert_max_num_queries(12):
-        assert client.get(LIST, {"class": big.class_5a.pk, "q": "Родитель"}).status_code == 200
+        assert client.post(LIST, {"class": big.class_5a.pk, "q": "Родитель"}).status_code == 200
 
 
 def test_create_person(client, small_school):
@@ -181,8 +181,11 @@ def test_link_and_unlink_parent(client, small_school):
     client.force_login(s.admin)
     child = s.students_5a[2]
     page = client.get(detail(s.parent)).content.decode()
-    assert "Добавить ребёнка" in page
-    assert client.post(reverse("people:guardians", args=[s.parent.pk]), {"child": child.pk}).status_code == 302
+    assert "Найти ребёнка" in page
+    url = reverse("people:guardians", args=[s.parent.pk])
+    assert client.post(url, {"child": child.pk}).status_code == 200  # the confirmation first
+    assert not Guardianship.objects.filter(parent=s.parent, child=child).exists()
+    assert client.post(url, {"child": child.pk, "confirm": "1"}).status_code == 302
     link = Guardianship.objects.get(parent=s.parent, child=child)
     # from the child's side, a teacher is not a parent
     response = client.post(reverse("people:guardians", args=[child.pk]), {"parent": s.teacher.pk})
@@ -195,10 +198,10 @@ def test_link_and_unlink_parent(client, small_school):
 
 def test_link_to_another_schools_child_is_404(client, small_school, other_school):
     client.force_login(small_school.admin)
-    response = client.post(
-        reverse("people:guardians", args=[small_school.parent.pk]), {"child": other_school.students_5a[0].pk}
-    )
-    assert response.status_code == 404
+    url = reverse("people:guardians", args=[small_school.parent.pk])
+    for confirm in ("", "1"):
+        response = client.post(url, {"child": other_school.students_5a[0].pk, "confirm": confirm})
+        assert response.status_code == 404
     assert not Guardianship.objects.filter(child=other_school.students_5a[0], parent=small_school.parent).exists()
 
 
@@ -213,3 +216,121 @@ def test_make_class_teacher_and_link_to_assignments(client, small_school):
     assert client.post(url, {"class_group": s.class_10a.pk, "leads": "0"}).status_code == 302
     assert not s.class_10a.class_teachers.exists()
     assert client.post(url, {"class_group": "x", "leads": "1"}).status_code == 422
+
+
+# --- issue 13: one-click role grants, parent links, surnames in URLs ----------------------------------------
+
+
+def test_no_role_is_preselected_on_the_card(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    body = client.get(detail(s.teacher)).content.decode()
+    grant = body[body.index("Выдать роль") :]
+    grant = grant[: grant.index("</select>")]
+    assert 'name="role" required><option value="" selected disabled>' in grant
+    # Before: the first option, «ответственный администратор ЭЖ», was granted by one click on «Выдать».
+    assert client.post(reverse("people:roles", args=[s.teacher.pk]), {"role": ""}).status_code == 422
+
+
+def test_a_students_card_offers_no_role_that_reads_the_school(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    body = client.get(detail(s.students_5a[0])).content.decode()
+    grant = body[body.index("Выдать роль") : body.index("</select>", body.index("Выдать роль"))]
+    assert 'value="admin"' not in grant and 'value="director"' not in grant and 'value="deputy"' not in grant
+    assert 'value="teacher"' in grant
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.DIRECTOR])
+def test_admin_and_director_roles_ask_for_the_granters_password(client, small_school, role):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    url = reverse("people:roles", args=[s.teacher.pk])
+    response = client.post(url, {"role": role})
+    body = response.content.decode()
+    assert response.status_code == 200 and 'name="password"' in body and "Подтвердить и выдать" in body
+    assert not User.objects.get(pk=s.teacher.pk).has_role(role)
+
+    response = client.post(url, {"role": role, "password": "не тот"})
+    assert response.status_code == 422 and "Неверный пароль: роль не выдана" in response.content.decode()
+    assert not User.objects.get(pk=s.teacher.pk).has_role(role)
+    [refused] = SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED)
+    assert refused.actor == s.admin and refused.subject == s.teacher and refused.details == {"role": role}
+    assert not SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANTED).exists()
+
+    assert client.post(url, {"role": role, "password": "пароль-администратора"}).status_code == 302
+    assert User.objects.get(pk=s.teacher.pk).has_role(role)
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANTED, subject=s.teacher).count() == 1
+
+
+def test_a_student_is_never_given_admin_and_an_admin_never_the_students_role(client, small_school):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    student = s.students_5a[0]
+    response = client.post(
+        reverse("people:roles", args=[student.pk]), {"role": Role.ADMIN, "password": "пароль-администратора"}
+    )
+    assert response.status_code == 422 and "Ученик не может быть администратором" in response.content.decode()
+    assert client.post(reverse("people:roles", args=[student.pk]), {"role": Role.DEPUTY}).status_code == 422
+    assert client.post(reverse("people:roles", args=[s.director.pk]), {"role": Role.STUDENT}).status_code == 422
+    assert User.objects.get(pk=student.pk).roles == {Role.STUDENT}
+    assert Role.STUDENT not in User.objects.get(pk=s.director.pk).roles
+
+
+def test_parent_linking_searches_by_post_and_confirms_who_sees_which_child(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    child = s.students_5a[2]
+    url = reverse("people:guardians", args=[child.pk])
+    body = client.get(detail(child)).content.decode()
+    # No list of every parent of the school any more, and nothing preselected.
+    assert "Найти родителя" in body and s.parent.full_name not in body
+    assert client.post(url, {"find": "р", "kind": "parent"}).status_code == 422  # one letter finds no one
+    body = client.post(url, {"find": "родителева", "kind": "parent"}).content.decode()
+    assert s.parent.full_name in body and s.teacher.full_name not in body and "Выбрать родителем" in body
+    body = client.post(url, {"parent": s.parent.pk, "relation": "мать"}).content.decode()
+    assert f"{s.parent.full_name}</strong> будет видеть дневник: {child.full_name}, 5А" in body
+    assert not Guardianship.objects.filter(parent=s.parent, child=child).exists()
+    assert client.post(url, {"parent": s.parent.pk, "relation": "мать", "confirm": "1"}).status_code == 302
+    assert Guardianship.objects.get(parent=s.parent, child=child).relation == "мать"
+
+
+def test_parent_search_results_are_limited(client, small_school):
+    s = small_school
+    for i in range(25):
+        s.person(f"Многодетнова{i:02d}", "Мария", Role.PARENT)
+    client.force_login(s.admin)
+    response = client.post(
+        reverse("people:guardians", args=[s.students_5a[0].pk]), {"find": "многодетнова", "kind": "parent"}
+    )
+    assert len(response.context["found"]) == 20 and response.context["found_more"]
+    assert "уточните поиск" in response.content.decode()
+
+
+def test_people_search_is_a_post_and_names_in_the_url_are_ignored(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    body = client.get(LIST).content.decode()
+    assert '<form method="post" action="/people/" class="row card" role="search">' in body
+    # A surname typed into the address bar is not searched (and so not worth putting there).
+    assert client.get(LIST, {"q": "учителева"}).context["filters"].q == ""
+
+
+def test_people_search_pages_keep_the_search(client, db):
+    big = build_small_school(name="Большая", students_per_class=30)
+    for student in big.students_5a:
+        for n in (1, 2):  # 60 parents: two pages of 50
+            parent = big.person(f"Родитель{student.pk}x{n}", "Р", Role.PARENT)
+            services.link_parent(actor=big.admin, parent=parent, child=student)
+    client.force_login(big.admin)
+    first = client.post(LIST, {"q": "родитель", "status": "all"})
+    assert first.context["page"].paginator.num_pages == 2
+    body = first.content.decode()
+    assert 'name="page" value="2"' in body and 'name="q" value="родитель"' in body and "?q=" not in body
+    second = client.post(LIST, {"q": "родитель", "status": "all", "page": "2"})
+    assert second.context["page"].number == 2
+    assert all("Родитель" in row.person.last_name for row in second.context["rows"])

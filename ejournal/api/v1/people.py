@@ -81,6 +81,12 @@ class PersonCreateSerializer(PersonWriteSerializer):
 class RoleGrantSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
+    password = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Текущий пароль выдающего: обязателен для ролей администратора и директора.",
+    )
 
 class CredentialRosterSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.pk")
@@ -90,6 +96,7 @@ class CredentialRosterSerializer(serializers.Serializer):
     role = serializers.CharField()
     status = serializers.CharField()
 
+    issuable = serializers.BooleanField(help_text="false: пароль этому человеку выдаёт только администратор")
 
 class CredentialIssueSerializer(serializers.Serializer):
     people = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -198,7 +205,10 @@ class PersonRoles(PeopleView):
         person = self.person()
         data = RoleGrantSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.grant_role(actor=_user(request), user=person, role=data.validated_data["role"], request=request)
+        v = data.validated_data
+        services.grant_role(
+            actor=_user(request), user=person, role=v["role"], request=request, password=v.get("password")
+        )
         return self.answer(person)
 
 
