@@ -116,3 +116,29 @@ def test_class_teacher_cannot_lose_teacher_role_through_the_api(client, small_sc
     assert s.class_teacher.has_role(Role.TEACHER)
     people.set_leads_class(actor=s.admin, person=s.class_teacher, class_group=s.class_5a, leads=False)
     assert client.delete(reverse("api-person-role", args=[s.class_teacher.pk, "teacher"])).status_code == 200
+
+
+def test_api_admin_role_needs_the_granters_password(client, small_school):
+    """Issue 13: the API refuses what the card refuses — no one-call administrator."""
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    url = reverse("api-person-roles", args=[s.teacher.pk])
+    for body in ({"role": "admin"}, {"role": "admin", "password": "не тот"}):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 422 and "Неверный пароль" in str(response.json())
+    assert not User.objects.get(pk=s.teacher.pk).has_role(Role.ADMIN)
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED).count() == 2
+    response = client.post(url, {"role": "admin", "password": "пароль-администратора"}, content_type="application/json")
+    assert response.status_code == 200 and "admin" in response.json()["roles"]
+
+
+def test_api_refuses_a_school_reading_role_for_a_student(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    url = reverse("api-person-roles", args=[s.students_5a[0].pk])
+    assert client.post(url, {"role": "deputy"}, content_type="application/json").status_code == 422
+    payload = {"last_name": "Смирнов", "first_name": "Иван", "roles": ["student", "director"]}
+    assert client.post(LIST, payload, content_type="application/json").status_code == 422
+    assert User.objects.get(pk=s.students_5a[0].pk).roles == {Role.STUDENT}
