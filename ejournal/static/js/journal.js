@@ -1,7 +1,173 @@
-// The journal grid: keyboard-first entry; every cell is saved at once; edits wait in this tab (and in
-// localStorage, across a reload) while the connection is down and go out when it is back; a conflict
-// with another tab or person is shown, never silently overwritten. Configuration comes from the
-// <script type="application/json" id="jr-config"> block: no inline scripts.
+// The offline queue of one journal's edits, shared by all its tabs through localStorage. A tab never
+// writes the queue from its memory: every change re-reads the stored queue, changes the one cell's entry
+// and writes it back, under a Web Lock where the browser has them, so two tabs typing while offline cannot
+// drop each other's edits (the newest edit of a cell wins). Any tab sends every entry, also those left by
+// a closed tab, and removes an entry only if it is still the one it sent; what the server answered goes to
+// the other tabs through a BroadcastChannel, so every tab shows the same cell.
+// hooks: request(entry) → fetch promise; stateOf(data) → the saved state ({version, …}); show(queue, sending)
+// draws waiting entries (as being sent or as waiting); result({key, ok, status, data, own}) draws an answer,
+// own when this tab sent it; waiting(reason, count) tells why entries wait ("offline", 401, 5xx);
+// storageFailed() when the browser refuses to keep the queue.
+function jrOfflineQueue(name, hooks) {
+  "use strict";
+
+  const tab = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
+  let seq = 0;
+  // Once localStorage refuses a write this tab keeps the queue itself: losing it on a reload is then
+  // unavoidable, losing it at once is not.
+  let memory = null;
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel(name) : null;
+
+  function read() {
+    if (memory) return JSON.parse(JSON.stringify(memory));
+    try {
+      return JSON.parse(localStorage.getItem(name) || "{}") || {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function write(queue) {
+    if (memory) {
+      memory = queue;
+      return;
+    }
+    try {
+      if (Object.keys(queue).length) localStorage.setItem(name, JSON.stringify(queue));
+      else localStorage.removeItem(name);
+    } catch (error) {
+      memory = queue;
+      hooks.storageFailed();
+    }
+  }
+
+  // Tabs of one origin run in parallel: read-modify-write of the stored queue is one lock's work.
+  function locked(lock, fn) {
+    if (navigator.locks && navigator.locks.request) return navigator.locks.request(lock, async () => fn());
+    return Promise.resolve().then(fn);
+  }
+
+  function mutate(fn) {
+    return locked(name, () => {
+      const queue = read();
+      const out = fn(queue);
+      write(queue);
+      return out;
+    });
+  }
+
+  function add(key, fields, baseVersion) {
+    return mutate((queue) => {
+      const old = queue[key];
+      // A later edit of a waiting cell keeps the version the first one was based on: the server still
+      // holds that version, and both edits are this teacher's (whichever tab they were typed in).
+      queue[key] = { ...fields, key, version: old ? old.version : baseVersion, at: Date.now(), tab, id: `${tab}:${++seq}` };
+      return queue[key];
+    });
+  }
+
+  // After an answer: the entry goes if it is still the one sent; a newer edit of the cell stays and, if it
+  // was based on the same version, is based on the server's new one (it comes after the sent edit).
+  function settle(entry, version) {
+    return mutate((queue) => {
+      const now = queue[entry.key];
+      if (!now) return null;
+      if (now.id === entry.id) {
+        delete queue[entry.key];
+        return null;
+      }
+      if (version && now.version === entry.version) now.version = version;
+      return now;
+    });
+  }
+
+  function publish(message) {
+    hooks.result({ ...message, own: true });
+    if (channel) channel.postMessage({ ...message, own: false });
+  }
+  if (channel) channel.addEventListener("message", (event) => hooks.result(event.data));
+
+  let retryTimer = null;
+  function retryLater() {
+    if (retryTimer) return;
+    retryTimer = window.setTimeout(() => {
+      retryTimer = null;
+      pump();
+    }, 10000);
+  }
+
+  let pumping = false;
+  let again = false;
+  async function sendOne(entry) {
+    let response;
+    let data = {};
+    try {
+      response = await hooks.request(entry);
+      data = await response.json().catch(() => ({}));
+    } catch (error) {
+      return "offline";
+    }
+    if (response.status === 401 || response.status >= 500) return response.status;
+    const state = response.ok ? hooks.stateOf(data) : data.current;
+    const newer = await settle(entry, state && state.version);
+    publish({ key: entry.key, ok: response.ok, status: response.status, data });
+    if (newer) again = true;
+    return null;
+  }
+
+  // One tab sends at a time (the others wait for the lock and then find what is left), each entry once per round.
+  async function pump() {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        await locked(`${name}:send`, async () => {
+          const queue = read();
+          const entries = Object.values(queue);
+          hooks.show(queue, navigator.onLine);
+          if (!entries.length) return;
+          if (!navigator.onLine) {
+            hooks.waiting("offline", entries.length);
+            return;
+          }
+          const failures = (await Promise.all(entries.map(sendOne))).filter((f) => f !== null);
+          if (failures.length) {
+            const left = read();
+            hooks.show(left, false);
+            hooks.waiting(failures[0], Object.keys(left).length);
+            retryLater();
+          }
+        });
+      } while (again);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  // Another tab changed the queue: show its entries here; while online, whatever waits goes out.
+  window.addEventListener("storage", (event) => {
+    if (event.key !== name && event.key !== null) return;
+    hooks.show(read(), navigator.onLine);
+    if (navigator.onLine) pump();
+  });
+
+  return {
+    read,
+    count: () => Object.keys(read()).length,
+    add: (key, fields, baseVersion) => add(key, fields, baseVersion).then(() => pump()),
+    pump,
+  };
+}
+
+// The journal grid: keyboard-first entry; every cell is saved at once; edits wait in the journal's shared
+// queue (localStorage: across a reload and across tabs) while the connection is down and go out when it is
+// back, from whichever tab of the journal is open; a conflict with another tab or person is shown, never
+// silently overwritten. Configuration comes from the <script type="application/json" id="jr-config">
+// block: no inline scripts.
 (() => {
   "use strict";
 
@@ -349,66 +515,6 @@
   }
   undoButton.addEventListener("click", undo);
 
-  function loadQueue() {
-    try {
-      return JSON.parse(localStorage.getItem(QUEUE_KEY) || "{}");
-    } catch (error) {
-      return {};
-    }
-  }
-  const queue = loadQueue();
-  const inflight = new Set();
-  function persist() {
-    try {
-      if (Object.keys(queue).length) localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
-      else localStorage.removeItem(QUEUE_KEY);
-    } catch (error) {
-      setStatus("Браузер не даёт сохранить очередь записей: не закрывайте вкладку, пока всё не сохранится.", "err");
-    }
-  }
-
-  function put(partial) {
-    const td = cellByKey(partial.key);
-    const waiting = queue[partial.key];
-    // The version is the one the edit was based on: the server's last answer for this cell.
-    const version = waiting ? waiting.version : versionOf(td);
-    queue[partial.key] = { ...partial, version, reason, at: Date.now() };
-    persist();
-    pump();
-  }
-
-  function pendingCount() {
-    return Object.keys(queue).length;
-  }
-
-  function pump() {
-    const keys = Object.keys(queue);
-    if (!keys.length) return;
-    if (!navigator.onLine) {
-      for (const key of keys) markQueued(key);
-      setStatus(`Нет связи: ${keys.length} запис(ей) ждут отправки и уйдут сами.`, "warn");
-      return;
-    }
-    for (const key of keys) if (!inflight.has(key)) send(key);
-  }
-
-  function markQueued(key) {
-    const td = cellByKey(key);
-    if (!td) return;
-    td.classList.remove("saving");
-    td.classList.add("queued");
-    if (queue[key]) td.textContent = queue[key].text;
-  }
-
-  let retryTimer = null;
-  function retryLater() {
-    if (retryTimer) return;
-    retryTimer = window.setTimeout(() => {
-      retryTimer = null;
-      pump();
-    }, 10000);
-  }
-
   function request(entry) {
     const [kind, lesson, student] = entry.key.split(":");
     const headers = { "Content-Type": "application/json", "X-CSRFToken": cfg.csrf, Accept: "application/json" };
@@ -434,79 +540,86 @@
     });
   }
 
-  async function send(key) {
-    const entry = queue[key];
-    if (!entry) return;
-    inflight.add(key);
-    setStatus("Сохраняю…");
-    let response;
-    let data = {};
-    try {
-      response = await request(entry);
-      data = await response.json().catch(() => ({}));
-    } catch (error) {
-      inflight.delete(key);
-      markQueued(key);
-      setStatus(`Нет связи: ${pendingCount()} запис(ей) ждут отправки и уйдут сами.`, "warn");
-      retryLater();
-      return;
+  function waitingText(count) {
+    return `Нет связи: ${count} запис(ей) ждут отправки и уйдут сами, даже если закрыть эту вкладку.`;
+  }
+
+  // Waiting entries of this page's cells (typed here or in another tab) are shown as being sent or waiting.
+  function showQueue(stored, sending) {
+    for (const key of Object.keys(stored)) {
+      const td = cellByKey(key);
+      if (!td || td === editing) continue;
+      if (td.dataset.saved === undefined) td.dataset.saved = td.textContent;
+      td.textContent = stored[key].text;
+      td.classList.remove("saving", "queued", "err", "conflict");
+      td.classList.add(sending ? "saving" : "queued");
     }
-    inflight.delete(key);
-    const td = cellByKey(key);
-    const newer = queue[key] !== entry;
-    if (response.ok) {
+  }
+
+  function showWaiting(why, count) {
+    if (why === 401) setStatus("Сеанс завершён: войдите снова в другой вкладке — записи ждут и уйдут сами.", "warn");
+    else if (why === "offline") setStatus(waitingText(count), "warn");
+    else setStatus("Сервер не ответил: записи ждут и уйдут сами.", "warn");
+  }
+
+  // The server's answer for a cell, sent by this tab or another one.
+  function showResult(message) {
+    const td = cellByKey(message.key);
+    const pending = queue.read()[message.key];
+    const pendingText = pending ? pending.text : null;
+    const data = message.data || {};
+    if (message.ok) {
       const state = data.cell || data.mark;
-      if (td) applyState(td, state, newer ? queue[key].text : null);
-      if (td && data.row) applyRow(rowOf(td), data.row);
-      if (td && data.mark) applyRow(rowOf(td), { ...data.mark, marks_count: undefined });
-      if (newer) {
-        queue[key].version = state.version;
-        persist();
-        send(key);
-        return;
+      if (td && state) {
+        applyState(td, state, pendingText, message.own);
+        if (data.row) applyRow(rowOf(td), data.row);
+        if (data.mark) applyRow(rowOf(td), { ...data.mark, marks_count: undefined });
+        if (!pending) flash(td);
       }
-      delete queue[key];
-      persist();
-      if (td) flash(td);
       const warnings = (data.mark && data.mark.warnings) || [];
-      setStatus(warnings.length ? warnings.join(" ") : pendingCount() ? "Сохраняю…" : "Сохранено.", warnings.length ? "warn" : "ok");
-      return;
-    }
-    if (response.status === 401 || response.status >= 500) {
-      markQueued(key);
-      setStatus(
-        response.status === 401
-          ? "Сеанс завершён: войдите снова в другой вкладке — записи ждут и уйдут сами."
-          : "Сервер не ответил: записи ждут и уйдут сами.",
-        "warn",
-      );
-      retryLater();
+      if (warnings.length) setStatus(warnings.join(" "), "warn");
+      else setStatus(queue.count() ? "Сохраняю…" : "Сохранено.", "ok");
       return;
     }
     // Refused: the edit cannot succeed as it is; the cell shows what the server holds.
-    if (!newer) {
-      delete queue[key];
-      persist();
-    }
-    if (td) {
-      if (data.current) applyState(td, data.current, newer ? queue[key].text : null);
-      else if (!newer) td.textContent = savedText(td);
+    if (td && td !== editing) {
+      if (data.current) applyState(td, data.current, pendingText, message.own);
+      else if (!pending) td.textContent = savedText(td);
       td.classList.remove("saving", "queued");
-      td.classList.add(response.status === 409 ? "conflict" : "err");
+      td.classList.add(message.status === 409 ? "conflict" : "err");
       td.title = data.error || "Не сохранено.";
     }
-    if (newer) {
-      if (data.current) queue[key].version = data.current.version;
-      persist();
-      send(key);
-    }
-    setStatus(data.error || `Не сохранено (${response.status}).`, "err");
+    setStatus(data.error || `Не сохранено (${message.status}).`, "err");
   }
 
-  function applyState(td, state, pendingText) {
+  const queue = jrOfflineQueue(QUEUE_KEY, {
+    request,
+    stateOf: (data) => data.cell || data.mark,
+    show: showQueue,
+    result: showResult,
+    waiting: showWaiting,
+    storageFailed: () =>
+      setStatus("Браузер не даёт сохранить очередь записей: не закрывайте вкладку, пока всё не сохранится.", "err"),
+  });
+
+  function put(partial) {
+    const td = cellByKey(partial.key);
+    // The version is the one the edit was based on: the server's last answer for this cell.
+    queue.add(partial.key, { text: partial.text, reason }, versionOf(td));
+  }
+
+  function pendingCount() {
+    return queue.count();
+  }
+
+  // own: the answer to this tab's request. Another tab's answer is shown but its version is not taken: an
+  // edit typed here afterwards was based on what this tab had, and the server must judge it against that.
+  function applyState(td, state, pendingText, own = true) {
     const text = state.text !== undefined ? state.text : state.value;
-    td.dataset.v = state.version;
+    if (own) td.dataset.v = state.version;
     td.dataset.saved = text;
+    // An answer that reaches a cell being typed into (another tab's edit) must not take the editor away.
+    if (td === editing) return;
     td.textContent = pendingText !== null ? pendingText : text;
     td.classList.toggle("a", ABSENCES.includes(state.attendance || ""));
     td.classList.toggle("late", Boolean(state.late));
@@ -534,9 +647,11 @@
 
   window.addEventListener("online", () => {
     setStatus("Связь есть: отправляю записи…");
-    pump();
+    queue.pump();
   });
-  window.addEventListener("offline", () => setStatus("Нет связи: записи будут ждать в этой вкладке.", "warn"));
+  window.addEventListener("offline", () =>
+    setStatus("Нет связи: записи сохранятся в браузере и уйдут, когда связь вернётся.", "warn"),
+  );
   window.addEventListener("beforeunload", (event) => {
     if (pendingCount() && !navigator.onLine) {
       event.preventDefault();
@@ -544,15 +659,8 @@
     }
   });
 
-  // Edits left from a previous visit (closed tab, dropped connection) are shown and sent again.
-  for (const key of Object.keys(queue)) {
-    const td = cellByKey(key);
-    if (td) {
-      td.dataset.saved = td.textContent;
-      markQueued(key);
-    }
-  }
-  if (Object.keys(queue).length) pump();
+  // Edits left from a previous visit or by another tab (closed or open) are shown and sent again.
+  queue.pump();
 
   // --- panels --------------------------------------------------------------------------------------------
 
@@ -835,7 +943,7 @@
   if (wrap && !rows.length) setStatus("В этом периоде учеников нет.");
 })();
 
-// The year page: year, exam and final marks typed into their cells and saved one by one.
+// The year page: year, exam and final marks typed into their cells and saved one by one (queued offline).
 (() => {
   "use strict";
 
@@ -870,38 +978,95 @@
   editor.setAttribute("aria-label", "Отметка");
   let editing = null;
 
-  async function save(td, value) {
-    td.textContent = value;
-    td.classList.add("saving");
-    setStatus("Сохраняю…");
-    try {
-      const response = await fetch(cfg.periodMark.replace("{s}", td.parentElement.dataset.s), {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": cfg.csrf, Accept: "application/json" },
-        body: JSON.stringify({ value, kind: td.dataset.kind, version: td.dataset.v }),
-      });
-      const data = await response.json().catch(() => ({}));
-      td.classList.remove("saving");
-      const state = response.ok ? data.mark : data.current;
-      if (state) {
-        td.textContent = state.value;
-        td.dataset.v = state.version;
-        td.classList.toggle("dev", Boolean(state.deviation));
-      }
-      if (response.ok) {
-        td.classList.remove("err", "conflict");
-        setStatus(state.warnings.length ? state.warnings.join(" ") : "Сохранено.", state.warnings.length ? "warn" : "ok");
-      } else {
-        td.classList.add(response.status === 409 ? "conflict" : "err");
-        setStatus(data.error || `Не сохранено (${response.status}).`, "err");
-      }
-    } catch (error) {
-      td.classList.remove("saving");
-      td.classList.add("err");
-      setStatus("Нет связи: отметка не сохранена, введите её снова, когда связь появится.", "err");
+  // Year marks wait offline like the grid's cells (in their own shared queue, one per journal): a mark the
+  // server has not taken is never shown as if it were saved.
+  function keyOf(td) {
+    return `y:${td.dataset.kind}:${td.parentElement.dataset.s}`;
+  }
+  function cellByKey(key) {
+    const [, kind, student] = key.split(":");
+    const row = [...table.tBodies[0].rows].find((r) => r.dataset.s === student);
+    return row ? [...row.querySelectorAll("td[data-kind]")].find((td) => td.dataset.kind === kind) || null : null;
+  }
+
+  function request(entry) {
+    const [, kind, student] = entry.key.split(":");
+    return fetch(cfg.periodMark.replace("{s}", student), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": cfg.csrf, Accept: "application/json" },
+      body: JSON.stringify({ value: entry.text, kind, version: entry.version }),
+    });
+  }
+
+  function showQueue(stored, sending) {
+    for (const key of Object.keys(stored)) {
+      const td = cellByKey(key);
+      if (!td || td === editing) continue;
+      td.textContent = stored[key].text;
+      td.classList.remove("saving", "queued", "err", "conflict");
+      td.classList.add(sending ? "saving" : "queued");
+      td.title = sending ? "Сохраняется." : "Не сохранено: ждёт связи.";
     }
   }
+
+  function showResult(message) {
+    const td = cellByKey(message.key);
+    const pending = queue.read()[message.key];
+    const data = message.data || {};
+    const state = message.ok ? data.mark : data.current;
+    // Another tab's answer is shown, its version not taken (as in the grid).
+    if (td && state && message.own) td.dataset.v = state.version;
+    if (td && td !== editing) {
+      if (state) {
+        td.textContent = pending ? pending.text : state.value;
+        td.classList.toggle("dev", Boolean(state.deviation));
+      }
+      td.classList.remove("saving", "queued", "err", "conflict");
+      td.removeAttribute("title");
+      if (pending) td.classList.add("saving");
+      else if (!message.ok) {
+        td.classList.add(message.status === 409 ? "conflict" : "err");
+        td.title = data.error || "Не сохранено.";
+      }
+    }
+    if (!message.ok) setStatus(data.error || `Не сохранено (${message.status}).`, "err");
+    else if (state && state.warnings && state.warnings.length) setStatus(state.warnings.join(" "), "warn");
+    else setStatus(queue.count() ? "Сохраняю…" : "Сохранено.", "ok");
+  }
+
+  function showWaiting(why, count) {
+    if (why === 401) setStatus("Сеанс завершён: войдите снова в другой вкладке — отметки ждут и уйдут сами.", "warn");
+    else if (why === "offline")
+      setStatus(`Нет связи: ${count} отметк(и) не сохранены, ждут отправки и уйдут сами, когда связь вернётся.`, "warn");
+    else setStatus("Сервер не ответил: отметки ждут и уйдут сами.", "warn");
+  }
+
+  const queue = jrOfflineQueue(`jr-year-queue:${cfg.assignment}`, {
+    request,
+    stateOf: (data) => data.mark,
+    show: showQueue,
+    result: showResult,
+    waiting: showWaiting,
+    storageFailed: () =>
+      setStatus("Браузер не даёт сохранить очередь отметок: не закрывайте вкладку, пока всё не сохранится.", "err"),
+  });
+
+  function save(td, value) {
+    td.textContent = value;
+    td.classList.remove("err", "conflict", "queued");
+    td.classList.add("saving");
+    setStatus("Сохраняю…");
+    queue.add(keyOf(td), { text: value }, td.dataset.v);
+  }
+
+  window.addEventListener("online", () => {
+    setStatus("Связь есть: отправляю отметки…");
+    queue.pump();
+  });
+  window.addEventListener("offline", () =>
+    setStatus("Нет связи: отметки сохранятся в браузере и уйдут, когда связь вернётся.", "warn"),
+  );
 
   function commit() {
     const td = editing;
@@ -910,7 +1075,10 @@
     td.classList.remove("editing");
     if (editor.parentElement === td) td.removeChild(editor);
     const value = editor.value.trim();
-    if (value !== td.textContent.trim()) save(td, value);
+    // While the editor is open the cell's own text is gone: compare with what it showed before.
+    const shown = (td.dataset.shown || "").trim();
+    if (value !== shown) save(td, value);
+    else td.textContent = td.dataset.shown || "";
     td.focus();
   }
 
@@ -970,4 +1138,6 @@
     if (td && td !== editing) td.focus();
   });
   if (cells.length) cells[0].tabIndex = 0;
+  // Marks left from a previous visit or by another tab are shown and sent again.
+  queue.pump();
 })();
