@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+handler400 = "ejournal.core.failures.bad_request"
+handler404 = "ejournal.core.failures.not_found"
 handler500 = "ejournal.core.failures.server_error"
 
 urlpatterns = [

@@ -190,8 +190,14 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # limit is clamped to 500 (ejournal/core/inputs.py); JSON bodies take finite numbers and bounded nesting.
+    "DEFAULT_PAGINATION_CLASS": "ejournal.api.v1.inputs.BoundedPagination",
     "PAGE_SIZE": 100,
+    "DEFAULT_PARSER_CLASSES": [
+        "ejournal.api.v1.inputs.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "ejournal.api.v1.errors.exception_handler",
     # A teacher filling a grid by keyboard makes a few requests a second at most; a script far more.
     "DEFAULT_THROTTLE_CLASSES": [

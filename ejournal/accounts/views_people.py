@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ejournal.access import people as access_people
 from ejournal.access import roles
+from ejournal.core import inputs
 from ejournal.core.errors import DomainError, NotFound, ValidationFailed
 from ejournal.core.requests import current_user
 from ejournal.core.time import school_today
@@ -72,7 +73,7 @@ def _filters(data: QueryDict, *, with_names: bool) -> people.PeopleFilter:
     return people.PeopleFilter(
         q=data.get("q", "").strip()[:100] if with_names else "",
         role=role if role in Role.values else "",
-        class_id=int(class_id) if class_id.isdigit() else None,
+        class_id=inputs.id_or_none(class_id),
         status=status if status in ("active", "inactive", "all") else "active",
     )
 

@@ -44,3 +44,22 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if away:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+NOT_FOUND = "Не найдено."
+BAD_REQUEST = "Запрос не читается: проверьте, что в нём отправлено."
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: the API answers in its JSON shape; pages show 404.html. Neither repeats the exception's
+    text, which for get_object_or_404 names the model in English."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": NOT_FOUND}, status=404)
+    return HttpResponse(render_to_string("404.html", request=request), status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400 (a body Django itself cannot read: a broken multipart, too many fields): in Russian."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": BAD_REQUEST}, status=400)
+    return HttpResponse(render_to_string("failure.html", {"message": BAD_REQUEST, "status": 400}), status=400)

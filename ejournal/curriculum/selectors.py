@@ -15,6 +15,7 @@ from django.http import Http404
 from ejournal.access import curriculum as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.time import WEEKDAYS_RU, WEEKDAYS_SHORT_RU, daterange
 from ejournal.schools.models import AcademicYear, ClassGroup
 
@@ -38,9 +39,10 @@ def pick_year(user: User, year_id: str | None, today: dt.date) -> AcademicYear |
     """The year a page shows: the one asked for, else the one that contains today, else the latest."""
     years = access_schools.visible_years(user)
     if year_id:
-        if not year_id.isdigit():
+        year_pk = inputs.id_or_none(year_id)
+        if year_pk is None:
             raise Http404
-        found = years.filter(pk=int(year_id)).first()
+        found = years.filter(pk=year_pk).first()
         if found is None:
             raise Http404
         return found
@@ -49,7 +51,7 @@ def pick_year(user: User, year_id: str | None, today: dt.date) -> AcademicYear |
 
 def parse_id(raw: str | None) -> int | None:
     """An id from a filter in the query string; anything else means "no filter"."""
-    return int(raw) if raw and raw.isdigit() else None
+    return inputs.id_or_none(raw)
 
 
 def format_hours(value: Decimal | None) -> str:

@@ -7,7 +7,6 @@ a Russian message with the error's status (JSON for the endpoints, the error pag
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
@@ -61,13 +61,22 @@ def json_endpoint(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResp
     return wrapper
 
 
+def _url_template(name: str, *holes: str, fixed: list[int] | None = None) -> str:
+    """A URL for the page's script with `{l}`-style holes: reversed with the largest id as a stand-in (ids
+    start at 1, so 0 is no longer a valid stand-in), each occurrence replaced in order."""
+    url = reverse(name, args=[*(fixed or []), *[inputs.MAX_ID] * len(holes)])
+    for hole in holes:
+        url = url.replace(f"/{inputs.MAX_ID}/", f"/{hole}/", 1)
+    return url
+
+
 def _body(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > MAX_JSON_BYTES:
         raise ValidationFailed("Слишком большой запрос.")
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed("Запрос не читается (ожидается JSON).") from exc
+        data = inputs.loads_json(request.body or b"{}")
+    except inputs.BadInput as error:  # the grid's script reads a refused body as 422, like any other refusal
+        raise ValidationFailed(error.message) from error
     if not isinstance(data, dict):
         raise ValidationFailed("Запрос не читается (ожидается объект JSON).")
     return data
@@ -85,19 +94,19 @@ def _str(data: dict[str, Any], key: str, limit: int = 5000) -> str:
 def _int(value: Any, key: str) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key) from exc
+    number = inputs.id_or_none(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if number is None:
+        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key)
+    return number
 
 
 def _date(value: Any, key: str) -> dt.date | None:
     if value in (None, ""):
         return None
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ValidationFailed("Дата указана неверно.", field=key) from exc
+    day = inputs.date_or_none(value) if isinstance(value, str) else None
+    if day is None:
+        raise ValidationFailed("Дата указана неверно.", field=key)
+    return day
 
 
 def _kind(user: User, kind_id: Any) -> MarkKind | None:
@@ -149,15 +158,13 @@ def grid(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "maxCount": homework_files.MAX_ATTACHMENTS,
         },
         "urls": {
-            "cell": reverse("journal:cell", args=[0, 0]).replace("/0/0/", "/{l}/{s}/"),
-            "cellHistory": reverse("journal:cell_history", args=[0, 0]).replace("/0/0/", "/{l}/{s}/"),
-            "lesson": reverse("journal:lesson", args=[0]).replace("/0/", "/{l}/"),
-            "attachments": reverse("journal:attachments", args=[0]).replace("/0/", "/{l}/"),
-            "attachmentDelete": reverse("journal:attachment_delete", args=[0]).replace("/0/", "/{a}/"),
-            "periodMark": reverse("journal:period_mark", args=[data.assignment_id, 0]).replace("/0/", "/{s}/"),
-            "periodMarkHistory": reverse("journal:period_mark_history", args=[data.assignment_id, 0]).replace(
-                "/0/", "/{s}/"
-            ),
+            "cell": _url_template("journal:cell", "{l}", "{s}"),
+            "cellHistory": _url_template("journal:cell_history", "{l}", "{s}"),
+            "lesson": _url_template("journal:lesson", "{l}"),
+            "attachments": _url_template("journal:attachments", "{l}"),
+            "attachmentDelete": _url_template("journal:attachment_delete", "{a}"),
+            "periodMark": _url_template("journal:period_mark", "{s}", fixed=[data.assignment_id]),
+            "periodMarkHistory": _url_template("journal:period_mark_history", "{s}", fixed=[data.assignment_id]),
         },
     }
     return render(
@@ -182,7 +189,7 @@ def summary(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "assignment": data.assignment_id,
         "editable": data.editable,
         "csrf": get_token(request),
-        "periodMark": reverse("journal:period_mark", args=[data.assignment_id, 0]).replace("/0/", "/{s}/"),
+        "periodMark": _url_template("journal:period_mark", "{s}", fixed=[data.assignment_id]),
     }
     return render(request, "journal/summary.html", {"summary": data, "config": config})
 

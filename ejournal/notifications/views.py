@@ -3,7 +3,6 @@ service worker and the Telegram bot's webhook."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ejournal.access import notifications as access
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
+from ejournal.core import inputs
 from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.core.inputs import BadInput
 from ejournal.core.requests import current_user
 
 from . import selectors, services, telegram
@@ -36,7 +37,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     access.require_inbox(user)
     if request.method == "POST":
-        ids = None if "all" in request.POST else [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+        chosen = map(inputs.id_or_none, request.POST.getlist("id"))
+        ids = None if "all" in request.POST else [i for i in chosen if i is not None]
         services.mark_read(user=user, message_ids=ids)
         return redirect(request.get_full_path())
     unread_only = request.GET.get("unread") == "1"
@@ -170,8 +172,8 @@ def telegram_webhook(request: HttpRequest, secret: str) -> HttpResponse:
     if not telegram.secret_matches(secret):
         raise Http404()
     try:
-        update = json.loads(request.body or b"{}")
-    except ValueError:
+        update = inputs.loads_json(request.body or b"{}")
+    except BadInput:
         return JsonResponse({"ok": False}, status=400)
     prefs = telegram.handle_update(update if isinstance(update, dict) else {})
     if prefs is not None:

@@ -234,13 +234,13 @@ class ResultsView(APIView):
 
 urlpatterns = [
     path("diary/students/", StudentsView.as_view(), name="api-diary-students"),
-    path("diary/students/<int:student_id>/week/", WeekView.as_view(), name="api-diary-week"),
-    path("diary/students/<int:student_id>/marks/", MarksView.as_view(), name="api-diary-marks"),
-    path("diary/students/<int:student_id>/homework/", HomeworkListView.as_view(), name="api-diary-homework"),
+    path("diary/students/<id:student_id>/week/", WeekView.as_view(), name="api-diary-week"),
+    path("diary/students/<id:student_id>/marks/", MarksView.as_view(), name="api-diary-marks"),
+    path("diary/students/<id:student_id>/homework/", HomeworkListView.as_view(), name="api-diary-homework"),
     path(
-        "diary/students/<int:student_id>/homework/<int:homework_id>/",
+        "diary/students/<id:student_id>/homework/<id:homework_id>/",
         HomeworkItemView.as_view(),
         name="api-diary-homework-item",
     ),
-    path("diary/students/<int:student_id>/results/", ResultsView.as_view(), name="api-diary-results"),
+    path("diary/students/<id:student_id>/results/", ResultsView.as_view(), name="api-diary-results"),
 ]

@@ -139,7 +139,7 @@ class ImportDiscard(ImportView):
 
 urlpatterns = [
     path("imports/", ImportList.as_view(), name="api-imports"),
-    path("imports/<int:pk>/", ImportDetail.as_view(), name="api-import"),
-    path("imports/<int:pk>/commit/", ImportCommit.as_view(), name="api-import-commit"),
-    path("imports/<int:pk>/discard/", ImportDiscard.as_view(), name="api-import-discard"),
+    path("imports/<id:pk>/", ImportDetail.as_view(), name="api-import"),
+    path("imports/<id:pk>/commit/", ImportCommit.as_view(), name="api-import-commit"),
+    path("imports/<id:pk>/discard/", ImportDiscard.as_view(), name="api-import-discard"),
 ]

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.api.v1.errors import raise_first_error
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
@@ -33,9 +34,7 @@ from ejournal.schools.models import ClassGroup, Period
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        field, errors = next(iter(serializer.errors.items()))
-        raise ValidationFailed(f"Поле «{field}»: {errors[0] if isinstance(errors, list) else errors}", field=field)
+    raise_first_error(serializer)
     return dict(serializer.validated_data)
 
 
@@ -454,21 +453,21 @@ class ReopenView(APIView):
 
 urlpatterns = [
     path("journal/", JournalList.as_view(), name="api-journals"),
-    path("journal/<int:assignment_id>/grid/", JournalGrid.as_view(), name="api-journal-grid"),
-    path("journal/lessons/<int:lesson_id>/", LessonView.as_view(), name="api-journal-lesson"),
-    path("journal/lessons/<int:lesson_id>/cells/<int:student_id>/", CellView.as_view(), name="api-journal-cell"),
+    path("journal/<id:assignment_id>/grid/", JournalGrid.as_view(), name="api-journal-grid"),
+    path("journal/lessons/<id:lesson_id>/", LessonView.as_view(), name="api-journal-lesson"),
+    path("journal/lessons/<id:lesson_id>/cells/<id:student_id>/", CellView.as_view(), name="api-journal-cell"),
     path(
-        "journal/lessons/<int:lesson_id>/cells/<int:student_id>/history/",
+        "journal/lessons/<id:lesson_id>/cells/<id:student_id>/history/",
         CellHistoryView.as_view(),
         name="api-journal-cell-history",
     ),
     path(
-        "journal/<int:assignment_id>/period-marks/<int:student_id>/",
+        "journal/<id:assignment_id>/period-marks/<id:student_id>/",
         PeriodMarkView.as_view(),
         name="api-journal-period-mark",
     ),
     path(
-        "journal/<int:assignment_id>/period-marks/<int:student_id>/history/",
+        "journal/<id:assignment_id>/period-marks/<id:student_id>/history/",
         PeriodMarkHistoryView.as_view(),
         name="api-journal-period-mark-history",
     ),

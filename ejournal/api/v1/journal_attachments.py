@@ -105,9 +105,9 @@ class AttachmentDetailView(APIView):
 
 
 urlpatterns = [
-    path("journal/lessons/<int:lesson_id>/attachments/", AttachmentListView.as_view(), name="api-journal-attachments"),
+    path("journal/lessons/<id:lesson_id>/attachments/", AttachmentListView.as_view(), name="api-journal-attachments"),
     path(
-        "journal/lessons/<int:lesson_id>/attachments/<int:attachment_id>/",
+        "journal/lessons/<id:lesson_id>/attachments/<id:attachment_id>/",
         AttachmentDetailView.as_view(),
         name="api-journal-attachment",
     ),

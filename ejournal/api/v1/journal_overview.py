@@ -95,5 +95,5 @@ class ClassOverviewView(APIView):
 
 
 urlpatterns = [
-    path("journal/classes/<int:class_id>/overview/", ClassOverviewView.as_view(), name="api-journal-class-overview"),
+    path("journal/classes/<id:class_id>/overview/", ClassOverviewView.as_view(), name="api-journal-class-overview"),
 ]

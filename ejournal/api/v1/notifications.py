@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ejournal.access import notifications as access
+from ejournal.api.v1.errors import raise_first_error
+from ejournal.api.v1.inputs import BoundedPagination, IdField
 from ejournal.audit.services import record
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.core.requests import current_user as _user
@@ -35,7 +36,7 @@ class MessageSerializer(serializers.Serializer):
 
 
 class ReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=IdField(), required=False, max_length=1000)
     all = serializers.BooleanField(required=False, default=False)
 
 
@@ -83,9 +84,7 @@ class DeliverySerializer(serializers.Serializer):
 
 
 def _valid(serializer: serializers.Serializer) -> dict:
-    if not serializer.is_valid():
-        field, errors = next(iter(serializer.errors.items()))
-        raise ValidationFailed(f"{field}: {errors[0] if isinstance(errors, list) else errors}", field=str(field))
+    raise_first_error(serializer)
     return dict(serializer.validated_data)
 
 
@@ -94,7 +93,7 @@ class InboxView(APIView):
     def get(self, request: Request) -> Response:
         user = _user(request)
         access.require_inbox(user)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(
             selectors.inbox(user, unread_only=request.query_params.get("unread") == "1"), request, view=self
         )
@@ -175,7 +174,7 @@ class UndeliveredView(APIView):
         user = _user(request)
         access.require_watches_deliveries(user)
         f = selectors.parse_filter(request.query_params)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedPagination()
         page = paginator.paginate_queryset(selectors.problem_deliveries(user, f), request, view=self)
         return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)
 
@@ -207,5 +206,5 @@ urlpatterns = [
     path("notifications/push-subscriptions/", PushSubscriptionsView.as_view(), name="api-notifications-push"),
     path("notifications/telegram-code/", TelegramCodeView.as_view(), name="api-notifications-telegram-code"),
     path("notifications/undelivered/", UndeliveredView.as_view(), name="api-notifications-undelivered"),
-    path("notifications/undelivered/<int:delivery_id>/retry/", RetryView.as_view(), name="api-notifications-retry"),
+    path("notifications/undelivered/<id:delivery_id>/retry/", RetryView.as_view(), name="api-notifications-retry"),
 ]

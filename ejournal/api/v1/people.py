@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from ejournal.access import people as access_people
 from ejournal.accounts import credentials, people, services
 from ejournal.accounts.models import Role, RoleGrant, User
+from ejournal.core import inputs
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user as _user
 
@@ -80,13 +81,13 @@ class PersonCreateSerializer(PersonWriteSerializer):
 
 class RoleGrantSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
-
     password = serializers.CharField(
         required=False,
         write_only=True,
         trim_whitespace=False,
         help_text="Текущий пароль выдающего: обязателен для ролей администратора и директора.",
     )
+
 
 class CredentialRosterSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.pk")
@@ -95,8 +96,8 @@ class CredentialRosterSerializer(serializers.Serializer):
     is_student = serializers.BooleanField()
     role = serializers.CharField()
     status = serializers.CharField()
-
     issuable = serializers.BooleanField(help_text="false: пароль этому человеку выдаёт только администратор")
+
 
 class CredentialIssueSerializer(serializers.Serializer):
     people = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -134,13 +135,6 @@ class PeopleView(generics.GenericAPIView):
         return Response(self.get_serializer(fresh).data, status=code)
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    if value and not value.isdigit():
-        raise ValidationFailed(f"Параметр {name} — число.", field=name)
-    return int(value) if value else None
-
-
 class PersonList(PeopleView, generics.ListAPIView):
     def get_queryset(self) -> Any:
         params = self.request.query_params
@@ -151,7 +145,10 @@ class PersonList(PeopleView, generics.ListAPIView):
         if status_ not in ("active", "inactive", "all"):
             raise ValidationFailed("Параметр status: active, inactive или all.", field="status")
         filters = people.PeopleFilter(
-            q=params.get("q", "").strip()[:100], role=role, class_id=_int_param(self.request, "class"), status=status_
+            q=params.get("q", "").strip()[:100],
+            role=role,
+            class_id=inputs.parse_id(params.get("class"), "class"),
+            status=status_,
         )
         return people.filter_people(user=_user(self.request), filters=filters).prefetch_related("role_grants")
 
@@ -254,10 +251,10 @@ class ClassCredentials(generics.GenericAPIView):
 
 urlpatterns = [
     path("people/", PersonList.as_view(), name="api-people"),
-    path("people/<int:pk>/", PersonDetail.as_view(), name="api-person"),
-    path("people/<int:pk>/deactivate/", PersonDeactivate.as_view(), name="api-person-deactivate"),
-    path("people/<int:pk>/activate/", PersonActivate.as_view(), name="api-person-activate"),
-    path("people/<int:pk>/roles/", PersonRoles.as_view(), name="api-person-roles"),
-    path("people/<int:pk>/roles/<str:role>/", PersonRole.as_view(), name="api-person-role"),
-    path("people/credentials/<int:class_id>/", ClassCredentials.as_view(), name="api-class-credentials"),
+    path("people/<id:pk>/", PersonDetail.as_view(), name="api-person"),
+    path("people/<id:pk>/deactivate/", PersonDeactivate.as_view(), name="api-person-deactivate"),
+    path("people/<id:pk>/activate/", PersonActivate.as_view(), name="api-person-activate"),
+    path("people/<id:pk>/roles/", PersonRoles.as_view(), name="api-person-roles"),
+    path("people/<id:pk>/roles/<str:role>/", PersonRole.as_view(), name="api-person-role"),
+    path("people/credentials/<id:class_id>/", ClassCredentials.as_view(), name="api-class-credentials"),
 ]

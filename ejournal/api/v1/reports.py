@@ -165,9 +165,9 @@ class ArchiveView(APIView):
 urlpatterns = [
     path("reports/school/", SchoolReportView.as_view(), name="api-reports-school"),
     path("reports/teacher/", TeacherReportView.as_view(), name="api-reports-teacher"),
-    path("reports/classes/<int:class_id>/", ClassReportView.as_view(), name="api-reports-class"),
-    path("reports/journals/<int:assignment_id>/", JournalReportView.as_view(), name="api-reports-journal"),
-    path("reports/students/<int:student_id>/", StudentReportView.as_view(), name="api-reports-student"),
+    path("reports/classes/<id:class_id>/", ClassReportView.as_view(), name="api-reports-class"),
+    path("reports/journals/<id:assignment_id>/", JournalReportView.as_view(), name="api-reports-journal"),
+    path("reports/students/<id:student_id>/", StudentReportView.as_view(), name="api-reports-student"),
     path("reports/region/", RegionReportView.as_view(), name="api-reports-region"),
     path("reports/archive/", ArchiveView.as_view(), name="api-reports-archive"),
 ]

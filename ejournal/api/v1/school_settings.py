@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
-from ejournal.core.errors import ValidationFailed
+from ejournal.api.v1.errors import raise_first_error
 from ejournal.core.requests import current_user
 from ejournal.schools.models import School
 from ejournal.schools.settings import EDITABLE, update_school_settings
@@ -43,9 +43,7 @@ class SchoolSettingsView(APIView):
         roles.require(access_schools.changes_school_settings(user))
         school = School.objects.get(pk=user.school_id)
         serializer = SchoolSettingsSerializer(school, data=request.data, partial=True)
-        if not serializer.is_valid():
-            field, errors = next(iter(serializer.errors.items()))
-            raise ValidationFailed(f"{field}: {errors[0]}", field=field)
+        raise_first_error(serializer)
         changes: dict[str, Any] = dict(serializer.validated_data)
         update_school_settings(actor=user, school=school, changes=changes)
         return Response(SchoolSettingsSerializer(School.objects.get(pk=school.pk)).data)

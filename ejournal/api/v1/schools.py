@@ -24,6 +24,7 @@ from ejournal.access import curriculum as access_curriculum
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.core.time import ru_date, school_today
@@ -302,9 +303,7 @@ class ClassList(StructureView, generics.ListAPIView):
         classes = access_schools.visible_classes(user)
         year = self.request.query_params.get("year")
         if year:
-            if not year.isdigit():
-                raise ValidationFailed("Параметр year — номер учебного года.", field="year")
-            classes = classes.filter(year_id=int(year))
+            classes = classes.filter(year_id=inputs.parse_id(year, "year"))
         return selectors.with_roster_size(classes, on=_today(user))
 
     @extend_schema(
@@ -405,9 +404,7 @@ class SubgroupList(StructureView, generics.ListAPIView):
         subgroups = _subgroups_with_members(_user(self.request))
         class_group = self.request.query_params.get("class_group")
         if class_group:
-            if not class_group.isdigit():
-                raise ValidationFailed("Параметр class_group — номер класса.", field="class_group")
-            subgroups = subgroups.filter(class_group_id=int(class_group))
+            subgroups = subgroups.filter(class_group_id=inputs.parse_id(class_group, "class_group"))
         return subgroups
 
     @extend_schema(
@@ -435,11 +432,11 @@ class SubgroupList(StructureView, generics.ListAPIView):
 
 urlpatterns = [
     path("years/", YearList.as_view(), name="api-years"),
-    path("years/<int:pk>/", YearDetail.as_view(), name="api-year"),
-    path("years/<int:pk>/holidays/", YearHolidays.as_view(), name="api-year-holidays"),
+    path("years/<id:pk>/", YearDetail.as_view(), name="api-year"),
+    path("years/<id:pk>/holidays/", YearHolidays.as_view(), name="api-year-holidays"),
     path("classes/", ClassList.as_view(), name="api-classes"),
-    path("classes/<int:pk>/", ClassDetail.as_view(), name="api-class"),
-    path("classes/<int:pk>/enrolments/", ClassEnrolments.as_view(), name="api-class-enrolments"),
-    path("enrolments/<int:pk>/transfer/", EnrolmentTransfer.as_view(), name="api-enrolment-transfer"),
+    path("classes/<id:pk>/", ClassDetail.as_view(), name="api-class"),
+    path("classes/<id:pk>/enrolments/", ClassEnrolments.as_view(), name="api-class-enrolments"),
+    path("enrolments/<id:pk>/transfer/", EnrolmentTransfer.as_view(), name="api-enrolment-transfer"),
     path("subgroups/", SubgroupList.as_view(), name="api-subgroups"),
 ]

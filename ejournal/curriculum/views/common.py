@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.time import school_today
 
 
@@ -19,10 +20,8 @@ def today_for(user: User) -> dt.date:
 
 
 def parse_date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    """A date filter of the pages; one they cannot use (malformed, the year 1 or 9999) shows the default."""
+    return inputs.date_or_none(raw)
 
 
 def url_with(name: str, **params: object) -> str:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 
 from ejournal.access import roles
 from ejournal.accounts.models import User
-from ejournal.core.errors import ValidationFailed
+from ejournal.core import inputs
 from ejournal.core.requests import current_user as user_of
 
 
@@ -24,22 +24,11 @@ def require_manager(request: Request) -> User:
 
 
 def int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise ValidationFailed(f"Параметр {name} — число.", field=name)
-    return int(raw)
+    return inputs.parse_id(request.query_params.get(name), name)
 
 
 def date_param(request: Request, name: str) -> dt.date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed(f"Параметр {name} — дата ГГГГ-ММ-ДД.", field=name) from None
+    return inputs.parse_date(request.query_params.get(name), name)
 
 
 def param(name: str, kind: Any, description: str) -> OpenApiParameter:

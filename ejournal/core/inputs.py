@@ -1,0 +1,191 @@
+"""Everything a request hands us as text, parsed in one place: ids, dates, numbers, pages of a list.
+
+A hostile value (a 20-digit id, the year 1 or 9999, NaN, a limit of a million) is refused here with a
+Russian message, so it never reaches the database or date arithmetic, where it would be a 500: SQLite and
+PostgreSQL refuse integers beyond 64 bits with OverflowError/DataError, and `date + timedelta` near year 1
+or 9999 raises OverflowError. Pages and the API call the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal, InvalidOperation
+
+from ejournal.core.errors import DomainError
+
+# Ids are bigint primary keys: 1..2^63-1. Nineteen digits hold every one of them.
+MAX_ID = 2**63 - 1
+ID_REGEX = "[1-9][0-9]{0,18}"
+# Every date the school calendar can hold, with room for week and month arithmetic either side.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2200, 12, 31)
+# API lists: the default and the largest page.
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+MAX_OFFSET = 10**9
+DATE_FORMAT_HINT = "ГГГГ-ММ-ДД"
+
+
+class BadInput(DomainError):
+    """A query parameter or body field that cannot be read: 400 with a Russian message."""
+
+    status = 400
+
+
+# --- ids ----------------------------------------------------------------------------------------------------
+
+
+def id_or_none(raw: object) -> int | None:
+    """An id if `raw` is one (1..2^63-1, digits only); None for anything else."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def parse_id(raw: object, name: str) -> int | None:
+    """An id from a query string or form: empty is None, anything that is not an id is refused in Russian."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    value = id_or_none(raw)
+    if value is None:
+        raise BadInput(f"Неверный параметр «{name}»: нужен номер записи (целое число от 1).", field=name)
+    return value
+
+
+def parse_count(raw: object, name: str, *, default: int, low: int = 0, high: int = MAX_OFFSET) -> int:
+    """A small non-negative count (an offset, a number of days): empty is the default, others refused."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+        raise BadInput(f"Неверный параметр «{name}»: нужно целое число от {low} до {high}.", field=name)
+    return int(text)
+
+
+class IdConverter:
+    """`<id:name>` in URL patterns: a primary key, 1..2^63-1. Anything else does not match, so it is a 404
+    before any view runs (Django's `int` converter takes any number of digits and the database fails)."""
+
+    regex = ID_REGEX
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError(value)  # the resolver treats it as no match
+        return number
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
+
+
+# --- dates --------------------------------------------------------------------------------------------------
+
+
+def date_or_none(raw: object) -> dt.date | None:
+    """A date (YYYY-MM-DD) between 1900 and 2200; None for anything else."""
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        day = raw
+    else:
+        text = str(raw).strip() if raw is not None else ""
+        # fromisoformat also reads "20260901" and week dates; only the form people and scripts send is read.
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            return None
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return day if MIN_DATE <= day <= MAX_DATE else None
+
+
+def parse_date(raw: object, name: str) -> dt.date | None:
+    """A date from a query string, form or body: empty is None, anything else is refused in Russian."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    day = date_or_none(raw)
+    if day is None:
+        raise BadInput(
+            f"Неверная дата в «{name}»: нужна дата {DATE_FORMAT_HINT} между {MIN_DATE.year} и {MAX_DATE.year} годом.",
+            field=name,
+        )
+    return day
+
+
+# --- numbers ------------------------------------------------------------------------------------------------
+
+
+def parse_decimal(raw: object, name: str) -> Decimal | None:
+    """A finite decimal (a comma is read as the point); NaN, Infinity and 1e400 are refused in Russian."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise BadInput(f"«{name}» — конечное число.", field=name)
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        raise BadInput(f"«{name}» — число.", field=name) from None
+    if not value.is_finite() or abs(value.adjusted()) > 15:
+        raise BadInput(f"«{name}» — конечное число разумной величины.", field=name)
+    return value
+
+
+# --- pages of a list ------------------------------------------------------------------------------------------
+
+
+def parse_limit(raw: object) -> int:
+    """The page size of an API list: empty is the default, more than MAX_LIMIT is clamped to it."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        return DEFAULT_LIMIT
+    if not text.isascii() or not text.isdigit() or int(text[:12]) < 1:
+        raise BadInput(f"Неверный параметр «limit»: нужно целое число от 1 до {MAX_LIMIT}.", field="limit")
+    return min(int(text[:12]) if len(text) <= 12 else MAX_LIMIT, MAX_LIMIT)
+
+
+def parse_offset(raw: object) -> int:
+    return parse_count(raw, "offset", default=0)
+
+
+# --- JSON bodies --------------------------------------------------------------------------------------------
+
+MAX_JSON_DEPTH = 20  # the deepest body the API takes is a list of objects inside an object
+
+
+def _refuse_constant(name: str) -> object:
+    raise BadInput("В запросе число NaN или Infinity: нужны конечные числа.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 reads as inf
+        raise BadInput("В запросе слишком большое число.")
+    return value
+
+
+def _check_depth(value: object, depth: int = 1) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise BadInput("Запрос вложен слишком глубоко.")
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for child in children:
+        if isinstance(child, dict | list):
+            _check_depth(child, depth + 1)
+
+
+def loads_json(body: bytes | str) -> object:
+    """A JSON body with finite numbers and a bounded depth; anything else is refused in Russian."""
+    import json
+
+    try:
+        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise BadInput("Запрос вложен слишком глубоко.") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, BadInput):
+            raise
+        raise BadInput("Запрос не читается: ожидается JSON.") from exc
+    _check_depth(data)
+    return data
