@@ -20,6 +20,24 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+USER_FIELDS = (
+    "username",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "school",
+    "email",
+    "phone",
+    "is_active",
+    "must_change_password",
+    "last_login",
+    "date_joined",
+    "is_staff",
+    "is_superuser",
+)
+LINK_FIELDS = ("parent", "child", "relation", "school")
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -35,8 +53,8 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     extra = 0
     can_delete = False
-    fields = ["role", "school", "granted_at"]
-    readonly_fields = fields
+    fields = ("role", "school", "granted_at")
+    readonly_fields = ("role", "school", "granted_at")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -52,22 +70,8 @@ class UserAdmin(ReadOnlyAdmin):
     search_fields = ["username", "last_name", "first_name"]
     inlines = [RoleGrantInline]
     # An explicit list: `password` (the hash) and the personal data never reach the page.
-    fields = [
-        "username",
-        "last_name",
-        "first_name",
-        "middle_name",
-        "school",
-        "email",
-        "phone",
-        "is_active",
-        "must_change_password",
-        "last_login",
-        "date_joined",
-        "is_staff",
-        "is_superuser",
-    ]
-    readonly_fields = fields
+    fields = USER_FIELDS
+    readonly_fields = USER_FIELDS
 
 
 @admin.register(RoleGrant)
@@ -82,5 +86,5 @@ class GuardianshipAdmin(ReadOnlyAdmin):
     list_display = ["parent", "child", "relation", "school"]
     list_filter = ["school"]
     list_select_related = ["parent", "child", "school"]
-    fields = ["parent", "child", "relation", "school"]
-    readonly_fields = fields
+    fields = LINK_FIELDS
+    readonly_fields = LINK_FIELDS

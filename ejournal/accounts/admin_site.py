@@ -8,7 +8,6 @@ product's login (lockout, two-factor, security log) signs the operator in and se
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import update_wrapper
 from typing import Any
 from urllib.parse import urlencode
@@ -28,7 +27,7 @@ class OperatorAdminSite(admin.AdminSite):
 
         return operates_installation(request.user)  # type: ignore[arg-type]
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
 
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -408,10 +408,7 @@ def find_for_link(*, user: User, person: User, kind: str, text: str, limit: int 
             )
         )[:limit]
     )
-    return [
-        FoundPerson(p, ", ".join(e.class_group.name for e in p.open_enrolments))  # type: ignore[attr-defined]
-        for p in found
-    ]
+    return [FoundPerson(p, ", ".join(e.class_group.name for e in p.open_enrolments)) for p in found]
 
 
 @dataclass(frozen=True)

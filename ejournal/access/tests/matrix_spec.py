@@ -446,3 +446,26 @@ MATRIX: dict[str, Entry] = {
     "api-import-commit": P(ADMIN),
     "api-import-discard": P(ADMIN),
 }
+
+
+# --- issue 13: who gives whom a one-time password or a Госуслуги link code ---------------------------------
+# Target (by their roles, world.credential_targets) -> the actors who may issue theirs. A class teacher: only
+# people who are nothing but a student or a parent of their class; the administrator: anyone of the school
+# but themselves. Checked by access.people.may_issue_credentials, the link-code page (GET: 200 or 404) and,
+# for the people on 5А's list, the class page and the API (POST: issued or 404).
+CREDENTIAL_TARGETS: dict[str, frozenset[str]] = {
+    "student": ADMIN | {"class_teacher"},
+    "parent_only": ADMIN | {"class_teacher"},
+    "parent_teacher": ADMIN,
+    "parent_director": ADMIN,
+    "teacher": ADMIN,
+    "deputy": ADMIN,
+    "director": ADMIN,
+    "admin": frozenset(),  # the administrator themselves: their own password is changed on the password page
+    "other_admin": ADMIN,
+    "other_school": frozenset({"foreign_admin"}),  # their own school's administrator, nobody of school A
+}
+ON_CLASS_LIST = ("student", "parent_only", "parent_teacher", "parent_director")  # on 5А's credentials page
+
+# /admin/ (left out of the URL walk): no actor of a school, whatever their roles; only an operator (no school).
+DJANGO_ADMIN: frozenset[str] = frozenset()

@@ -7,7 +7,9 @@ One sweep over a world of two schools (world.py) checks, and prints:
 - response bodies scanned for names an actor must not see (the other school's people, other children for
   a student and a parent, the students of a class the teacher has nothing to do with) and for the
   sentinel СНИЛС and birth date (only the administrator and the director see them);
-- refused writes: nothing in the database changed.
+- refused writes: nothing in the database changed;
+- credentials and Госуслуги link codes for every issuer × target's roles (matrix_spec.CREDENTIAL_TARGETS),
+  and /admin/ for every actor (issue 13).
 
 A pattern without an entry fails the test with its name. The whole sweep is one test so that the world
 is built once (about 4,000 requests: ~40 s on a free core of the test machines).
@@ -27,10 +29,12 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from ejournal.access import people as access_people
+from ejournal.accounts.models import User
 from ejournal.journal.tests.conftest import TODAY, set_clock
 
 from . import matrix_spec as spec
-from .world import BIRTH_DATE_TEXTS, SNILS, World, build_world
+from .world import BIRTH_DATE_TEXTS, SNILS, World, build_world, credential_targets
 
 # Only the administrator and the director of a school see its people's birth dates and СНИЛС
 # (access/people.py); the sentinels are set in both schools, so the foreign administrator sees their own.
@@ -218,12 +222,63 @@ class Sweep:
         after = fingerprint()
         self.changed_tables = sorted(t for t in before if before[t] != after.get(t))
 
+    def issuing(self) -> list[str]:
+        """Issue 13: credentials and link codes for every issuer × target (spec.CREDENTIAL_TARGETS), and
+        /admin/ for every actor. Run last: an issued password ends the target's other sessions' validity."""
+        wrong: list[str] = []
+        for actor in spec.ACTORS:
+            r = self.request(actor, "get", reverse("admin:index"))
+            if actor == "anonymous":
+                ok = r.status_code == 302 and "login" in r["Location"]
+            else:
+                ok = r.status_code == (200 if actor in spec.DJANGO_ADMIN else 404)
+            if not ok:
+                wrong.append(f"/admin/ as {actor}: {r.status_code}")
+        targets = credential_targets(self.w)
+        class_page = reverse("people:class_credentials", args=[self.w.a.s.class_5a.pk])
+        class_api = reverse("api-class-credentials", args=[self.w.a.s.class_5a.pk])
+        for target_key, allowed in spec.CREDENTIAL_TARGETS.items():
+            target = targets[target_key]
+            for actor in spec.ACTORS:
+                expect = actor in allowed
+                what = f"{actor} → {target_key}"
+                if actor != "anonymous":
+                    decided = access_people.may_issue_credentials(self.users[actor], target)
+                    if decided != expect:
+                        wrong.append(f"may_issue_credentials {what}: {decided}")
+                r = self.request(actor, "get", reverse("link_code_issue", args=[target.pk]))
+                ok = r.status_code == 200 if expect else (to_login(r) if actor == "anonymous" else r.status_code == 404)
+                if not ok:
+                    wrong.append(f"link code {what}: {r.status_code}")
+        # The class page and its API only for people on 5А's list; the refusals first, then the issuing.
+        for allowed_pass in (False, True):
+            for target_key in spec.ON_CLASS_LIST:
+                target = targets[target_key]
+                for actor in spec.ACTORS:
+                    expect = actor in spec.CREDENTIAL_TARGETS[target_key]
+                    if expect != allowed_pass:
+                        continue
+                    before = User.objects.get(pk=target.pk).password
+                    page = self.request(actor, "post", class_page, {"one": target.pk})
+                    api = self.request(actor, "post", class_api, {"people": [target.pk]}, as_json=True)
+                    changed = User.objects.get(pk=target.pk).password != before
+                    if expect:
+                        ok = page.status_code == 200 and api.status_code == 201 and changed
+                    elif actor == "anonymous":
+                        ok = to_login(page) and api.status_code in (401, 403) and not changed
+                    else:
+                        ok = page.status_code == 404 and api.status_code == 404 and not changed
+                    if not ok:
+                        wrong.append(f"class credentials {actor} → {target_key}: {page.status_code}/{api.status_code}")
+        return wrong
+
 
 @pytest.mark.django_db
 def test_authorization_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
     set_clock(monkeypatch, TODAY)
     sweep = Sweep(build_world())
     sweep.run()
+    issuing = sweep.issuing()
     cells = sweep.cells
     leaks = [c for c in cells if c.leak]
     wrong = [c for c in cells if not c.ok and not c.leak]
@@ -238,6 +293,8 @@ def test_authorization_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
         f"\nBODIES SCANNED: {sum(sweep.scanned.values())}, names not theirs: {len(sweep.name_leaks)},"
         f" СНИЛС/birth date seen by others than admin and director: {len(sweep.field_leaks)}"
         f"\nREFUSED WRITES: tables changed {len(sweep.changed_tables)}"
+        f"\nCREDENTIALS AND LINK CODES: issuers {len(spec.ACTORS)} × targets {len(spec.CREDENTIAL_TARGETS)},"
+        f" /admin/ × {len(spec.ACTORS)}: wrong {len(issuing)}"
     )
 
     def show(found: list[Cell]) -> str:
@@ -252,6 +309,7 @@ def test_authorization_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
         "names not theirs": "\n".join(sweep.name_leaks),
         "СНИЛС or birth date": "\n".join(sweep.field_leaks),
         "tables changed by refused writes": ", ".join(sweep.changed_tables),
+        "credentials, link codes, /admin/": "\n".join(issuing),
     }
     found = {k: v for k, v in problems.items() if v}
     assert not found, "\n".join(f"{k}:\n{v}" for k, v in found.items())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from ejournal.accounts import services
 from ejournal.accounts.models import Guardianship, Role, User, UserSession
 from ejournal.conftest import SmallSchool, build_small_school
 from ejournal.curriculum import services as curriculum
@@ -60,6 +61,11 @@ class SchoolObjects:
     batch: ImportBatch
     session: UserSession
     link: Guardianship
+    # Issue 13: a teacher and a director who are also parents of a 5А student, and a second administrator,
+    # as targets of credentials and link codes (matrix_spec.CREDENTIAL_TARGETS).
+    parent_teacher: User
+    parent_director: User
+    other_admin: User
     names: dict[int, str] = field(default_factory=dict)  # user id -> sentinel surname
 
     @property
@@ -156,7 +162,12 @@ def build_school(name: str, prefix: str) -> SchoolObjects:
         person.snils = SNILS
         person.birth_date = BIRTH_DATE
         person.save(update_fields=["snils", "birth_date"])
-    names = _rename(s, [other_teacher], prefix)
+    parent_teacher = s.person("Родучителева", "Раиса", Role.TEACHER, Role.PARENT)
+    parent_director = s.person("Роддиректорова", "Дина", Role.DIRECTOR, Role.PARENT)
+    for parent in (parent_teacher, parent_director):
+        services.link_parent(actor=s.admin, parent=parent, child=s.students_5a[2])
+    other_admin = s.person("Второадминова", "Вера", Role.ADMIN)
+    names = _rename(s, [other_teacher, parent_teacher, parent_director, other_admin], prefix)
     return SchoolObjects(
         s=s,
         other_teacher=other_teacher,
@@ -177,6 +188,9 @@ def build_school(name: str, prefix: str) -> SchoolObjects:
         batch=batch,
         session=session,
         link=Guardianship.objects.get(parent=s.parent, child=student),
+        parent_teacher=parent_teacher,
+        parent_director=parent_director,
+        other_admin=other_admin,
         names=names,
     )
 
@@ -200,6 +214,24 @@ class World:
             "parent": s.parent,
             "foreign_admin": self.b.s.admin,
         }
+
+
+def credential_targets(world: World) -> dict[str, User]:
+    """matrix_spec.CREDENTIAL_TARGETS: whose credentials and link codes are asked for, by their roles."""
+    a, s = world.a, world.a.s
+    assert s.parent is not None
+    return {
+        "student": a.student,
+        "parent_only": s.parent,
+        "parent_teacher": a.parent_teacher,
+        "parent_director": a.parent_director,
+        "teacher": s.teacher,
+        "deputy": s.deputy,
+        "director": s.director,
+        "admin": s.admin,
+        "other_admin": a.other_admin,
+        "other_school": world.b.student,
+    }
 
 
 def build_world() -> World:

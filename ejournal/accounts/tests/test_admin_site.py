@@ -79,9 +79,9 @@ def test_the_operator_reads_but_writes_nothing(client, small_school, operator):
         assert not model_admin.has_delete_permission(request)
 
 
-def test_no_two_factor_secret_is_registered(db):
+def test_no_two_factor_secret_is_registered(rf, db):
     assert not admin.site.is_registered(TOTPDevice)
-    assert "password" not in admin.site._registry[User].get_fields(None)
+    assert "password" not in admin.site._registry[User].get_fields(rf.get("/admin/"))
 
 
 def test_createoperator_makes_an_account_without_a_school(db):
