@@ -77,11 +77,11 @@ def _body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.NotFound):
         return {"detail": NOT_FOUND}
     if isinstance(exc, exceptions.Throttled):
-        wait = f" Повторите через {int(exc.wait)} с." if exc.wait is not None else ""
+        seconds = getattr(exc, "wait", None)  # set by DRF's Throttled.__init__, missing from its stubs
+        wait = f" Повторите через {int(seconds)} с." if seconds is not None else ""
         return {"detail": f"Слишком много запросов.{wait}"}
-    message = MESSAGES.get(type(exc))
-    if message is None:
-        message = str(exc.detail) if isinstance(exc.detail, str) else "Неверный запрос."
+    known = MESSAGES.get(type(exc))
+    message = known if known is not None else str(exc.detail) if isinstance(exc.detail, str) else "Неверный запрос."
     return {"detail": message}
 
 

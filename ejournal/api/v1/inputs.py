@@ -3,6 +3,7 @@ bodies. Configured as the REST_FRAMEWORK defaults, so every view gets them witho
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import exceptions, serializers
@@ -51,7 +52,7 @@ class BoundedPagination(LimitOffsetPagination):
 class StrictJSONParser(JSONParser):
     """JSON with finite numbers only (no NaN, Infinity, 1e400) and a bounded depth; refused in Russian."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         body = stream.read() if stream is not None else b""
         try:
             return inputs.loads_json(body or b"")
