@@ -23,11 +23,11 @@ from ejournal.core.errors import NotFound
 from ejournal.curriculum.models import CurriculumHours, Lesson, LessonStatus, TeachingAssignment
 from ejournal.schools.models import ClassGroup, Enrolment, Period
 
+from . import counting, scope
 from . import periods as journal_periods
-from . import scope
 from .absences import Missed, Spans, missed_in_class, subgroups_of
 from .clock import school_today
-from .models import Mark, PeriodMark, PeriodMarkKind
+from .models import PeriodMark, PeriodMarkKind
 from .selectors import _full_name
 from .values import weighted_average
 
@@ -121,10 +121,6 @@ def _columns(group: ClassGroup, period: Period) -> list[TeachingAssignment]:
     return sorted(latest.values(), key=lambda a: (a.subject.name, a.subgroup.name if a.subgroup else "", a.subject_id))
 
 
-def _in_spans(day: dt.date, spans: list[tuple[dt.date, dt.date | None]]) -> bool:
-    return any(since <= day and (until is None or day <= until) for since, until in spans)
-
-
 def class_overview(*, user: User, class_group: ClassGroup | int, period: Period | int | None = None) -> ClassOverview:
     """Every subject of a class for a period: per student and journal the weighted average, the number of
     marks against the norm and the period mark; per student the lessons and days missed.
@@ -195,21 +191,23 @@ def class_overview(*, user: User, class_group: ClassGroup | int, period: Period 
         )
         for a in assignments
     ]
-    column_of = {(c.subject_id, c.subgroup_id): i for i, c in enumerate(columns)}
+    by_subject: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(columns):
+        by_subject[c.subject_id].append(i)
 
-    # Marks of the period's lessons, as the grids count them: cancelled lessons left out, and only on
-    # days the student was in the class.
+    # The marks that count, as the grids count them (counting.marks_that_count): every mark of the period
+    # in the subject, the former class's after a transfer too, each in the student's own column of it.
     marks: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    for student_id, subject_id, subgroup_id, day, value, weight in Mark.objects.filter(
-        school_id=group.school_id,
-        lesson__class_group=group,
-        lesson__date__range=(start, end),
-        lesson__status=LessonStatus.PLANNED,
-        student_id__in=student_ids,
-    ).values_list("student_id", "lesson__subject_id", "lesson__subgroup_id", "lesson__date", "value", "kind__weight"):
-        i = column_of.get((subject_id, subgroup_id))
-        if i is not None and _in_spans(day, spans[student_id]):
-            marks[(student_id, i)].append((value, weight))
+    for student_id, subject_id, value, weight in counting.marks_that_count(
+        school_id=group.school_id, start=start, end=end, students=student_ids
+    ).values_list("student_id", "lesson__subject_id", "value", "kind__weight"):
+        own_groups = subgroups.get(student_id, set())
+        at = next(
+            (i for i in by_subject.get(subject_id, ()) if columns[i].subgroup_id in (None, *own_groups)),
+            None,
+        )
+        if at is not None:
+            marks[(student_id, at)].append((value, weight))
     period_marks = {
         (student_id, subject_id): value
         for student_id, subject_id, value in PeriodMark.objects.filter(
