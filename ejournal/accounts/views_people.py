@@ -81,9 +81,9 @@ def _filters(data: QueryDict, *, with_names: bool) -> people.PeopleFilter:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
     """The search is a POST and so is every page of its results: a surname in a URL would stay in the web
     server's and proxies' access logs (152-ФЗ). A GET shows the list by role, class and status only."""
+    user = current_user(request)
     access_people.require_reads_people(user)
     data = request.POST if request.method == "POST" else request.GET
     filters = _filters(data, with_names=request.method == "POST")
@@ -171,8 +171,8 @@ def _detail(
         "held_roles": [(r, Role(r).label) for r in card.roles],
         "credentials_allowed": card.credential_class is not None
         and access_people.credential_classes(user).filter(pk=card.credential_class.pk).exists(),
-    }
         "link_code_allowed": access_people.may_issue_link_code(user, person),
+    }
     if can_manage:
         # Only roles the person may hold with theirs (no administrator for a student); none is preselected.
         context["grantable"] = [
@@ -249,10 +249,10 @@ def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
     role = request.POST.get("role", "")
     revoke = request.POST.get("revoke") == "1"
 
-    def action() -> str:
     if not revoke and role in Role.values and access_people.grant_needs_password(role):
         return _confirm_role(request, user, person, role)
 
+    def action() -> str:
         if role not in Role.values:
             raise ValidationFailed("Выберите роль.", field="role")
         if revoke:
@@ -264,7 +264,6 @@ def person_roles(request: HttpRequest, person_id: int) -> HttpResponse:
     return _act(request, person, action)
 
 
-@login_required
 def _confirm_role(request: HttpRequest, user: User, person: User, role: str) -> HttpResponse:
     """The administrator's and the director's roles: a page that says what the role opens and asks for the
     granter's password; the first POST (from the card) only shows it."""
@@ -288,14 +287,15 @@ def _confirm_role(request: HttpRequest, user: User, person: User, role: str) -> 
 FOUND_LIMIT = 20
 
 
+@login_required
 @require_POST
 def person_guardians(request: HttpRequest, person_id: int) -> HttpResponse:
     """Link a child to this parent (`child`) or a parent to this student (`parent`), in three POSTs: a search
     by name (`find`, at most FOUND_LIMIT found), the choice (shows who will see whose diary), and `confirm`."""
     user, person = _manage_target(request, person_id)
-
     if "find" in request.POST:
         return _guardian_search(request, user, person)
+
     def pair() -> tuple[User, User]:
         if "child" in request.POST:
             return person, _person(user, _posted_id(request, "child"))
@@ -328,7 +328,6 @@ def person_guardians(request: HttpRequest, person_id: int) -> HttpResponse:
     return _act(request, person, action)
 
 
-@login_required
 def _guardian_search(request: HttpRequest, user: User, person: User) -> HttpResponse:
     """Parents (for a student's card) or students (for a parent's) whose name matches; never the whole list."""
     text = request.POST.get("find", "").strip()[:100]
@@ -345,6 +344,7 @@ def _guardian_search(request: HttpRequest, user: User, person: User) -> HttpResp
     return _detail(request, person, extra=extra)
 
 
+@login_required
 @require_POST
 def guardian_remove(request: HttpRequest, person_id: int, link_id: int) -> HttpResponse:
     user, person = _manage_target(request, person_id)
