@@ -1,8 +1,8 @@
 """Selectors of the diary's marks: every mark by subject for a period with the weighted average and the
 period and year marks, and the history of period marks over the years. Fixed query counts.
 
-The weighted average is the journal's own (journal.values.weighted_average over the marks of the
-period's held lessons with the weights of their kinds), so the parent sees the figure the teacher sees.
+The weighted average is the journal's own (journal.values.weighted_average over journal.counting's marks
+that count, with the weights of their kinds), so the parent sees the figure the teacher sees.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from decimal import Decimal
 from ejournal.access.diary import student_lessons, student_periods
 from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound
-from ejournal.curriculum.models import LessonStatus
-from ejournal.journal.models import Mark, PeriodMark, PeriodMarkKind
+from ejournal.journal import counting
+from ejournal.journal.models import PeriodMark, PeriodMarkKind
 from ejournal.journal.periods import current_period
 from ejournal.journal.values import weighted_average
 from ejournal.schools.models import AcademicYear, Period
@@ -30,6 +30,7 @@ class SubjectMark:
     kind: str
     weight: Decimal
     comment: str
+    source: str = ""  # the class the mark was given in («7А»): a transfer leaves marks of two classes
 
 
 @dataclass
@@ -43,6 +44,11 @@ class SubjectLine:
     @property
     def average(self) -> Decimal | None:
         return weighted_average((m.value, m.weight) for m in self.marks)
+
+    @property
+    def several_classes(self) -> bool:
+        """The marks came from more than one class (a transfer in the period): the page names the class."""
+        return len({m.source for m in self.marks}) > 1
 
 
 @dataclass
@@ -86,13 +92,11 @@ def period_report(student: User, *, period_id: int | None, today: dt.date) -> Pe
         .distinct()
     ):
         line(subject_id, name)
-    # The journal's average counts the held lessons of the period only; so does the diary.
+    # The marks that count, as the journal counts them (journal.counting): the held lessons of the period,
+    # on days of enrolment, in whichever class the student sat — the teacher sees the same average.
     marks = (
-        Mark.objects.filter(
-            school_id=student.school_id,
-            student_id=student.pk,
-            lesson__date__range=period.range,
-            lesson__status=LessonStatus.PLANNED,
+        counting.marks_that_count(
+            school_id=student.school_id or 0, start=period.start, end=period.end, students=[student.pk]
         )
         .order_by("lesson__date", "lesson__number", "position")
         .values_list(
@@ -104,10 +108,13 @@ def period_report(student: User, *, period_id: int | None, today: dt.date) -> Pe
             "kind__name",
             "kind__weight",
             "comment",
+            "lesson__class_group__grade",
+            "lesson__class_group__letter",
         )
     )
-    for lesson_id, day, subject_id, name, value, kind, weight, comment in marks:
-        line(subject_id, name).marks.append(SubjectMark(lesson_id, day, value, kind, weight, comment))
+    for lesson_id, day, subject_id, name, value, kind, weight, comment, grade, letter in marks:
+        source = counting.class_label(grade, letter)
+        line(subject_id, name).marks.append(SubjectMark(lesson_id, day, value, kind, weight, comment, source))
     for subject_id, name, kind, mark_period_id, value in PeriodMark.objects.filter(
         school_id=student.school_id,
         student_id=student.pk,

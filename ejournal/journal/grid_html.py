@@ -13,7 +13,7 @@ from html import escape
 from ejournal.core.time import MONTHS_RU, ru_date
 from ejournal.schools.models import Period
 
-from .selectors import EMPTY_CELL, Grid, GridCell, GridLesson
+from .selectors import EMPTY_CELL, Grid, GridCell, GridLesson, GridRow
 from .values import ABSENCE_CODES
 
 EMPTY_VERSION = EMPTY_CELL.version
@@ -66,8 +66,16 @@ def _head(grid: Grid) -> str:
         '<th rowspan="2" class="jr-f" title="Отметка по среднему баллу и порогам школы">Расч.</th>'
         f'<th rowspan="2" class="jr-f jr-pmh" scope="col" title="Отметка за период: {_attr(grid.period.name)}">'
         f"{_attr(period_label(grid.period))}</th>"
-        '</tr><tr class="jr-days">'
     )
+    if grid.has_foreign:
+        # After the period mark, so the lesson columns and the period mark keep their places for the page's
+        # script; it has no data-v, so nothing there can be edited.
+        out.append(
+            '<th rowspan="2" class="jr-f jr-exth" scope="col" title="Отметки периода из другого класса '
+            '(до перевода) или другой подгруппы: входят в средний балл, исправляются в журнале, где поставлены">'
+            "Из др. кл.</th>"
+        )
+    out.append('</tr><tr class="jr-days">')
     for lesson in grid.lessons:
         classes = ["jr-day"]
         if lesson.editable:
@@ -101,6 +109,21 @@ def _cell(cell: GridCell | None) -> str:
     return f'<td{cls}{title} data-v="{cell.version}">{_attr(cell.text)}</td>'
 
 
+def _foreign(row: GridRow, kind_names: dict[int, str]) -> str:
+    """Marks given in another class or subgroup: shown and counted, never edited here."""
+    spans = []
+    for mark in row.foreign:
+        title = f"отметка из {mark.source}, {mark.date:%d.%m}"
+        if mark.kind_id in kind_names:
+            title += f", {kind_names[mark.kind_id]}"
+        if mark.comment:
+            title += f"; {mark.comment}"
+        spans.append(f'<span class="jr-fm" title="{_attr(title)}">{_attr(mark.value)}</span>')
+    sources = sorted({m.source for m in row.foreign})
+    title = f' title="{_attr("отметки из " + ", ".join(sources))}"' if sources else ""
+    return f'<td class="jr-ext"{title}>{" ".join(spans)}</td>'
+
+
 def render_grid_table(grid: Grid) -> str:
     """The <table> of the grid page: header of months and days, a row per student, figures at the end."""
     out = [
@@ -108,6 +131,8 @@ def render_grid_table(grid: Grid) -> str:
         _head(grid),
         "<tbody>",
     ]
+    kind_names = {k.id: k.name for k in grid.kinds}
+    has_foreign = grid.has_foreign
     for number, row in enumerate(grid.rows, start=1):
         note = ""
         if row.enrolled_from:
@@ -125,8 +150,11 @@ def render_grid_table(grid: Grid) -> str:
             f'<td class="jr-avg">{decimal_ru(row.average)}</td>'
             f'<td class="jr-cnt{low}">{row.marks_count}/{row.norm}</td>'
             f'<td class="jr-sug">{row.suggestion}</td>'
-            f'<td class="jr-pm{dev}" data-v="{row.period_mark_version}">{_attr(row.period_mark)}</td></tr>'
+            f'<td class="jr-pm{dev}" data-v="{row.period_mark_version}">{_attr(row.period_mark)}</td>'
         )
+        if has_foreign:
+            out.append(_foreign(row, kind_names))
+        out.append("</tr>")
     if not grid.rows:
         out.append(f'<tr><td colspan="{len(grid.lessons) + 5}" class="muted">В этом периоде учеников нет.</td></tr>')
     out.append("</tbody></table>")

@@ -21,8 +21,8 @@ from ejournal.curriculum.models import TeachingAssignment
 from ejournal.schools import selectors as enrolment
 from ejournal.schools.models import Period
 
-from . import clock, periods, scope, signals
-from .models import ChangeKind, ChangeRecord, Mark, PeriodClosure, PeriodMark, PeriodMarkKind
+from . import clock, counting, periods, scope, signals
+from .models import ChangeKind, ChangeRecord, PeriodClosure, PeriodMark, PeriodMarkKind
 from .values import GRADES, PASS_FAIL, cell_version, parse_period_value, suggest_mark, weighted_average
 
 EXAM_GRADES = (9, 11)
@@ -82,9 +82,15 @@ def _suggestion(
     """(suggested value, average, number of marks) for the student in this journal."""
     thresholds = _thresholds(assignment)
     if kind == PeriodMarkKind.PERIOD and period is not None:
-        lessons = scope.journal_lessons(assignment, period.start, period.end)
+        # Every mark of the period in the subject, the former class's after a transfer too (counting).
         rows = list(
-            Mark.objects.filter(student=student, lesson__in=lessons.values("pk")).values_list("value", "kind__weight")
+            counting.marks_that_count(
+                school_id=assignment.school_id,
+                start=period.start,
+                end=period.end,
+                students=[student.pk],
+                subjects=[assignment.subject_id],
+            ).values_list("value", "kind__weight")
         )
         average = weighted_average(rows)
         return suggest_mark(average, thresholds), average, len(rows)

@@ -20,8 +20,8 @@ from ejournal.core.errors import NotFound
 from ejournal.curriculum.models import CurriculumHours, Lesson, TeachingAssignment
 from ejournal.schools.models import ClassGroup, Enrolment, Period, SubgroupMember
 
+from . import counting, scope
 from . import periods as journal_periods
-from . import scope
 from .clock import school_today
 from .models import (
     Attendance,
@@ -29,7 +29,6 @@ from .models import (
     ChangeRecord,
     Homework,
     LessonWork,
-    Mark,
     MarkKind,
     PeriodClosure,
     PeriodMark,
@@ -83,6 +82,18 @@ class GridCell:
 EMPTY_CELL = GridCell()
 
 
+@dataclass(frozen=True, slots=True)
+class ForeignMark:
+    """A mark of the period in the journal's subject given elsewhere — in the class the student was in
+    before a transfer, or another subgroup of the subject: it counts, and it is read-only here."""
+
+    date: dt.date
+    value: str
+    kind_id: int
+    comment: str
+    source: str  # «7А», or «7А, 1 группа» for a subgroup's lesson
+
+
 @dataclass
 class GridRow:
     student_id: int
@@ -97,6 +108,8 @@ class GridRow:
     norm: int
     period_mark: str
     suggestion: str
+    # Marks that count in the average but were given in another class or subgroup (read-only).
+    foreign: tuple[ForeignMark, ...] = ()
 
     @property
     def below_norm(self) -> bool:
@@ -141,6 +154,10 @@ class Grid:
     @property
     def marks_allowed(self) -> bool:
         return self.grade != 1
+
+    @property
+    def has_foreign(self) -> bool:
+        return any(row.foreign for row in self.rows)
 
 
 def read_journal(user: User, assignment_id: int, period_id: int | None = None) -> TeachingAssignment:
@@ -259,17 +276,41 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
     ]
     weight_of = {k.id: k.weight for k in kinds}
 
-    # Cells are filled from the rows that exist (~1,500 of ~3,000), not looked up cell by cell.
+    # Cells are filled from the rows that exist (~1,500 of ~3,000), not looked up cell by cell. The marks
+    # are those that count (counting.marks_that_count): the lessons of this journal fill the cells, the
+    # others (the former class after a transfer, another subgroup) are shown apart, read-only.
     column = {lesson.id: i for i, lesson in enumerate(lessons)}
     lesson_ids = list(column)
     student_ids = list(students)
     marks_by: dict[int, dict[int, list[tuple[str, int, str, bool]]]] = defaultdict(lambda: defaultdict(list))
-    for lesson_id, student_id, value, kind_id, comment, late in (
-        Mark.objects.filter(lesson_id__in=lesson_ids, student_id__in=student_ids)
-        .order_by("lesson_id", "student_id", "position")
-        .values_list("lesson_id", "student_id", "value", "kind_id", "comment", "is_late")
+    foreign_by: dict[int, list[ForeignMark]] = defaultdict(list)
+    for lesson_id, student_id, value, kind_id, comment, late, day, grade, letter, subgroup in (
+        counting.marks_that_count(
+            school_id=journal.school_id,
+            start=period.start,
+            end=period.end,
+            students=student_ids,
+            subjects=[journal.subject_id],
+        )
+        .order_by("lesson__date", "lesson__number", "lesson_id", "student_id", "position")
+        .values_list(
+            "lesson_id",
+            "student_id",
+            "value",
+            "kind_id",
+            "comment",
+            "is_late",
+            "lesson__date",
+            "lesson__class_group__grade",
+            "lesson__class_group__letter",
+            "lesson__subgroup__name",
+        )
     ):
-        marks_by[student_id][lesson_id].append((value, kind_id, comment, late))
+        if lesson_id in column:
+            marks_by[student_id][lesson_id].append((value, kind_id, comment, late))
+        else:
+            source = counting.class_label(grade, letter) + (f", {subgroup}" if subgroup else "")
+            foreign_by[student_id].append(ForeignMark(day, value, kind_id, comment, source))
     attendance_by: dict[int, dict[int, str]] = defaultdict(dict)
     for lesson_id, student_id, code in Attendance.objects.filter(
         lesson_id__in=lesson_ids, student_id__in=student_ids
@@ -303,12 +344,13 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
                 day = lesson.date
                 if not any(since <= day and (until is None or day <= until) for since, until in spans):
                     cells[i] = None
+        foreign = tuple(foreign_by.get(student_id, ()))
         weighted = [
             (value, weight_of.get(kind_id, one))
             for cell in cells
             if cell is not None and cell.marks
             for value, kind_id, _comment, _late in cell.marks
-        ]
+        ] + [(m.value, weight_of.get(m.kind_id, one)) for m in foreign]
         average = weighted_average(weighted)
         first_start = min(since for since, _ in spans)
         last_end = None if any(until is None for _, until in spans) else max(u for _, u in spans if u)
@@ -324,6 +366,7 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
                 norm=norm,
                 period_mark=period_marks.get(student_id, ""),
                 suggestion=suggest_mark(average, thresholds),
+                foreign=foreign,
             )
         )
     return Grid(

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ejournal.curriculum.models import Lesson
-from ejournal.journal.models import Mark
+from ejournal.journal.counting import marks_that_count
 from ejournal.journal.periods import period_on, periods_of_class
 from ejournal.journal.values import weighted_average
 
@@ -28,12 +28,14 @@ def check_average(
     period = period_on(periods_of_class(lesson.class_group), lesson.date)
     if period is None:
         return 0
+    # The marks that count, as the journal and the diary count them (journal.counting).
     rows = list(
-        Mark.objects.filter(
+        marks_that_count(
             school_id=school_id,
-            student_id=student_id,
-            lesson__subject_id=lesson.subject_id,
-            lesson__date__range=period.range,
+            start=period.start,
+            end=period.end,
+            students=[student_id],
+            subjects=[lesson.subject_id],
         ).values_list("lesson_id", "value", "kind__weight")
     )
     now = weighted_average((v, w) for _, v, w in rows)

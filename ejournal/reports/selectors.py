@@ -17,12 +17,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Q, Subquery, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Round
 
-from ejournal.curriculum.models import Lesson, LessonStatus, TeachingAssignment
+from ejournal.curriculum.models import TeachingAssignment
+from ejournal.journal import counting
 from ejournal.journal.clock import school_today
-from ejournal.journal.models import Mark, PeriodMark, PeriodMarkKind
+from ejournal.journal.models import PeriodMark, PeriodMarkKind
 from ejournal.journal.values import suggest_mark, weighted_average
 from ejournal.schools.models import ClassGroup, Enrolment, Period, School, SubgroupMember
 
@@ -280,30 +281,26 @@ def period_data(
         subgroups_of[student_id].add(subgroup_id)
 
     # Grouped by value, each value carrying the sum of its marks' weights: the journal's weighted average of
-    # these (value, Σ weight) pairs is Σ(mark × weight) / Σ weight over the marks themselves.
+    # these (value, Σ weight) pairs is Σ(mark × weight) / Σ weight over the marks themselves. The marks are
+    # those that count (journal.counting): a student moved between classes mid-period keeps her former
+    # class's marks, counted in the class she is in on the reference day.
+    enrolled = Enrolment.objects.filter(_active(start, end), school_id=school.pk, class_group_id__in=ids)
     weighted: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
     numbers: dict[tuple[int, int], int] = defaultdict(int)
-    for class_id, student_id, subject_id, value, weight, n in (
-        # Marks reached through the period's lessons (index on lesson_id): twice as fast on SQLite as
-        # filtering the school's marks through a join once the year holds several periods of marks.
-        Mark.objects.filter(
-            lesson_id__in=Subquery(
-                Lesson.objects.filter(
-                    school_id=school.pk,
-                    class_group_id__in=ids,
-                    date__range=(start, day if until is not None else end),
-                    status=LessonStatus.PLANNED,
-                ).values("pk")
-            )
+    for student_id, subject_id, value, weight, n in (
+        counting.marks_that_count(
+            school_id=school.pk,
+            start=start,
+            end=day if until is not None else end,
+            students=enrolled.values("student_id"),
         )
-        .values_list("lesson__class_group_id", "student_id", "lesson__subject_id", "value")
+        .values_list("student_id", "lesson__subject_id", "value")
         # Weights in hundredths as integers (weights have two decimals): the same ratio for the weighted
         # average, and no float-to-Decimal conversion per row.
         .annotate(weight=Sum(Round(F("kind__weight") * 100), output_field=IntegerField()), n=Count("id"))
         .order_by()
     ):
-        # Only the marks of the class the student is counted in (a transfer leaves the old class's behind).
-        if placed.get(student_id) == class_id:
+        if student_id in placed:
             weighted[(student_id, subject_id)].append((value, Decimal(weight)))
             numbers[(student_id, subject_id)] += n
     set_marks = dict(
