@@ -142,7 +142,11 @@ def _history_values(name: str, old: object, new: object) -> tuple[str, str]:
 # --- writes -----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+WRONG_GRANTER_PASSWORD = (
+    "Неверный пароль: человек не добавлен. Для роли администратора или директора введите свой текущий пароль."
+)
+
+
 def add_person(
     *,
     actor: User,
@@ -155,27 +159,48 @@ def add_person(
     phone: str = "",
     email: str = "",
     roles: Iterable[str] = (),
+    granter_password: str | None = None,
+    request: HttpRequest | None = None,
 ) -> User:
-    """A new person of the school with their roles. They cannot sign in until credentials are issued."""
+    """A new person of the school with their roles. They cannot sign in until credentials are issued.
+
+    A new administrator or director needs the granter's current password (`granter_password`), as a role
+    given on the card does (services.grant_role): a wrong or missing one creates nothing and is kept in the
+    security log."""
     _require_manages(actor)
     access_roles.require(actor.school_id == school.pk)
     extra = _clean({"snils": snils, "phone": phone, "email": email, "birth_date": birth_date}, _today(school))
-    roles = list(roles)
+    roles = list(dict.fromkeys(roles))
     if not roles:
         raise ValidationFailed("Выберите хотя бы одну роль.", field="roles")
-    person = services.create_person(
-        actor=actor,
-        school=school,
-        last_name=last_name,
-        first_name=first_name,
-        middle_name=middle_name,
-        birth_date=extra["birth_date"],  # type: ignore[arg-type]
-        roles=roles,
-        email=str(extra["email"]),
-    )
-    if extra["snils"] or extra["phone"]:
-        person.snils, person.phone = str(extra["snils"]), str(extra["phone"])
-        person.save(update_fields=["snils", "phone"])
+    if not access_people.roles_compatible(roles):
+        raise ValidationFailed(services.STUDENT_CONFLICT, field="roles")
+    confirmed = sorted(r for r in roles if access_people.grant_needs_password(r))
+    if confirmed and not (granter_password and actor.check_password(granter_password)):
+        # Outside the creation's transaction: the refusal stays in the log though nobody is created.
+        labels = ", ".join(f"«{Role(r).label}»" for r in confirmed)
+        record(
+            kind=EventKind.ROLE_GRANT_REFUSED,
+            summary=f"Новый пользователь с ролью {labels} не создан: неверный пароль.",
+            actor=actor,
+            request=request,
+            details={"roles": confirmed, "new_person": True},
+        )
+        raise ValidationFailed(WRONG_GRANTER_PASSWORD, field="password")
+    with transaction.atomic():
+        person = services.create_person(
+            actor=actor,
+            school=school,
+            last_name=last_name,
+            first_name=first_name,
+            middle_name=middle_name,
+            birth_date=extra["birth_date"],  # type: ignore[arg-type]
+            roles=roles,
+            email=str(extra["email"]),
+        )
+        if extra["snils"] or extra["phone"]:
+            person.snils, person.phone = str(extra["snils"]), str(extra["phone"])
+            person.save(update_fields=["snils", "phone"])
     return person
 
 

@@ -170,17 +170,27 @@ STUDENT_CONFLICT = (
 
 
 def grant_role(
-    *, actor: User, user: User, role: str, request: HttpRequest | None = None, password: str | None = None
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    request: HttpRequest | None = None,
+    password: str | None = None,
+    confirmed: bool = False,
 ) -> None:
     """Give a role. The administrator's and the director's roles also need the granter's current password
     (`password`): a wrong or missing one grants nothing and is kept in the security log. A student never
-    holds a role that reads the whole school, nor such a person the student's role."""
+    holds a role that reads the whole school, nor such a person the student's role.
+
+    `confirmed=True` says the caller has itself checked the granter's password for this grant (an import's
+    commit: the administrator typed it when queueing the batch, the worker has no password to pass); only
+    code that did so may set it."""
     access_roles.require(access_roles.manages_people(actor) and actor.school_id == user.school_id)
     if role not in Role.values:
         raise ValidationFailed(f"Неизвестная роль: {role}.")
     if not access_people.roles_compatible({*user.roles, role}):
         raise ValidationFailed(STUDENT_CONFLICT, field="role")
-    if access_people.grant_needs_password(role) and not (password and actor.check_password(password)):
+    if access_people.grant_needs_password(role) and not confirmed and not (password and actor.check_password(password)):
         # Outside the grant's transaction: the refusal stays in the log though nothing is granted.
         record(
             kind=EventKind.ROLE_GRANT_REFUSED,

@@ -49,6 +49,14 @@ class PersonForm(forms.Form):
 
 class NewPersonForm(PersonForm):
     roles = forms.MultipleChoiceField(label="Роли", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    # Always on the form (no script decides when to show it); the service requires it for those two roles.
+    password = forms.CharField(
+        label="Ваш пароль (для роли администратора или директора)",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Нужен, только если среди ролей есть администратор или директор.",
+    )
 
 
 def _user_school_today(user: User) -> Any:
@@ -114,8 +122,16 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
+            values = dict(form.cleaned_data)
+            password = values.pop("password", "")
             try:
-                person = people.add_person(actor=user, school=user.school, **form.cleaned_data)  # type: ignore[arg-type]
+                person = people.add_person(
+                    actor=user,
+                    school=user.school,  # type: ignore[arg-type]
+                    granter_password=password,
+                    request=request,
+                    **values,
+                )
             except NotFound:
                 raise
             except DomainError as e:

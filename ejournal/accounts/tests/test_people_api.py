@@ -142,3 +142,20 @@ def test_api_refuses_a_school_reading_role_for_a_student(client, small_school):
     payload = {"last_name": "Смирнов", "first_name": "Иван", "roles": ["student", "director"]}
     assert client.post(LIST, payload, content_type="application/json").status_code == 422
     assert User.objects.get(pk=s.students_5a[0].pk).roles == {Role.STUDENT}
+
+
+def test_api_create_of_an_administrator_needs_the_granters_password(client, small_school):
+    """Issue 13, part E: POST /api/v1/people/ refused what the card refuses — a new administrator in one call."""
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    new = {"last_name": "Новиков", "first_name": "Илья", "roles": ["admin", "teacher"]}
+    for extra in ({}, {"password": "не тот"}):
+        response = client.post(LIST, {**new, **extra}, content_type="application/json")
+        assert response.status_code == 422 and "Неверный пароль: человек не добавлен" in str(response.json())
+    assert not User.objects.filter(last_name="Новиков").exists()
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED).count() == 2
+    response = client.post(LIST, {**new, "password": "пароль-администратора"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["roles"] == ["admin", "teacher"]
+    assert "password" not in response.json()

@@ -334,3 +334,40 @@ def test_people_search_pages_keep_the_search(client, db):
     second = client.post(LIST, {"q": "родитель", "status": "all", "page": "2"})
     assert second.context["page"].number == 2
     assert all("Родитель" in row.person.last_name for row in second.context["rows"])
+
+
+# --- issue 13, part E: «Добавить человека» with the administrator's or director's role ----------------------
+
+NEW_DIRECTOR = {"last_name": "Новикова", "first_name": "Анна", "roles": [Role.DIRECTOR]}
+
+
+def test_the_new_person_form_has_the_granters_password_field(client, small_school):
+    client.force_login(small_school.admin)
+    body = client.get(reverse("people:create")).content.decode()
+    assert "Ваш пароль (для роли администратора или директора)" in body
+    assert 'type="password" name="password"' in body and 'autocomplete="current-password"' in body
+
+
+def test_a_new_director_needs_the_granters_password_on_the_page(client, small_school):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    url = reverse("people:create")
+    for extra in ({}, {"password": "не тот"}):
+        response = client.post(url, {**NEW_DIRECTOR, **extra})
+        body = response.content.decode()
+        assert response.status_code == 422 and "Неверный пароль: человек не добавлен" in body
+        assert "не тот" not in body  # the typed password is never sent back
+    assert not User.objects.filter(last_name="Новикова").exists()
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED, actor=s.admin).count() == 2
+
+    response = client.post(url, {**NEW_DIRECTOR, "password": "пароль-администратора"})
+    assert response.status_code == 302
+    assert User.objects.get(last_name="Новикова").roles == {Role.DIRECTOR}
+
+
+def test_a_new_teacher_needs_no_password_on_the_page(client, small_school):
+    client.force_login(small_school.admin)
+    response = client.post(reverse("people:create"), {**NEW_DIRECTOR, "roles": [Role.TEACHER]})
+    assert response.status_code == 302 and User.objects.get(last_name="Новикова").roles == {Role.TEACHER}

@@ -217,3 +217,68 @@ def test_deactivation_ends_open_sessions(small_school, client):
     assert client.get("/").status_code == 200
     people.set_active(actor=s.admin, person=s.teacher, active=False)
     assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+# --- issue 13, part E: a new administrator or director needs the granter's password -----------------------
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.DIRECTOR])
+def test_a_new_admin_or_director_needs_the_granters_password(small_school, role):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    count = User.objects.count()
+    for password in (None, "", "не тот"):
+        with pytest.raises(ValidationFailed) as refused:
+            people.add_person(
+                actor=s.admin,
+                school=s.school,
+                last_name="Новикова",
+                first_name="Анна",
+                roles=[Role.TEACHER, role],
+                granter_password=password,
+            )
+        assert refused.value.field == "password" and "Неверный пароль: человек не добавлен" in refused.value.message
+    assert User.objects.count() == count
+    refusals = SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED)
+    assert refusals.count() == 3
+    assert {(e.actor_id, e.subject_id) for e in refusals} == {(s.admin.pk, None)}
+    assert refusals.first().details == {"roles": [role], "new_person": True}
+    assert "Новикова" not in refusals.first().summary
+
+    person = people.add_person(
+        actor=s.admin,
+        school=s.school,
+        last_name="Новикова",
+        first_name="Анна",
+        roles=[Role.TEACHER, role],
+        granter_password="пароль-администратора",
+    )
+    assert person.roles == {Role.TEACHER, role}
+
+
+def test_other_roles_need_no_password(small_school):
+    s = small_school
+    person = people.add_person(
+        actor=s.admin, school=s.school, last_name="Новиков", first_name="Илья", roles=[Role.TEACHER, Role.DEPUTY]
+    )
+    assert person.roles == {Role.TEACHER, Role.DEPUTY}
+    assert not SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED).exists()
+
+
+def test_a_new_student_administrator_is_refused_before_the_password(small_school):
+    s = small_school
+    with pytest.raises(ValidationFailed) as refused:
+        people.add_person(
+            actor=s.admin, school=s.school, last_name="Юный", first_name="Админ", roles=[Role.STUDENT, Role.ADMIN]
+        )
+    assert refused.value.field == "roles"
+    assert not SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED).exists()
+
+
+def test_grant_role_confirmed_by_the_caller_needs_no_password(small_school):
+    """An import's worker: the password was checked when the batch was queued (interop.services)."""
+    s = small_school
+    services.grant_role(actor=s.admin, user=s.teacher, role=Role.DIRECTOR, confirmed=True)
+    assert User.objects.get(pk=s.teacher.pk).has_role(Role.DIRECTOR)
+    assert not SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED).exists()

@@ -77,6 +77,12 @@ class PersonWriteSerializer(serializers.Serializer):
 
 class PersonCreateSerializer(PersonWriteSerializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), min_length=1)
+    password = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Текущий пароль создающего: обязателен, если среди ролей есть администратор или директор.",
+    )
 
 
 class RoleGrantSerializer(serializers.Serializer):
@@ -168,7 +174,15 @@ class PersonList(PeopleView, generics.ListAPIView):
         data = PersonCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = _user(request)
-        person = people.add_person(actor=user, school=user.school, **data.validated_data)  # type: ignore[arg-type]
+        values = dict(data.validated_data)
+        password = values.pop("password", None)
+        person = people.add_person(
+            actor=user,
+            school=user.school,  # type: ignore[arg-type]
+            granter_password=password,
+            request=request,
+            **values,
+        )
         return self.answer(person, status.HTTP_201_CREATED)
 
 
