@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ejournal.access import people as access_people
 from ejournal.accounts import services as people
 from ejournal.accounts.models import Role, User
 from ejournal.core.time import ru_date
@@ -36,6 +37,9 @@ class Context:
     actor: User
     year: AcademicYear
     start: dt.date
+    # The administrator typed their password when queueing the import (services.request_commit): the
+    # administrator's and the director's roles of the file may be granted.
+    confirmed: bool = False
     users: dict[int, User] = field(default_factory=dict)
     classes: dict[int, ClassGroup] = field(default_factory=dict)
 
@@ -59,6 +63,9 @@ class RowPlan:
     writes: list[Write] = field(default_factory=list)
     user_ids: set[int] = field(default_factory=set)
     class_ids: set[int] = field(default_factory=set)
+    # Roles this row gives that need the granter's password (a new person's or an added one) and to whom.
+    confirm: list[str] = field(default_factory=list)
+    confirm_name: str = ""
 
     @property
     def action(self) -> str:
@@ -86,7 +93,16 @@ class RowPlan:
             "label": self.label,
             "changes": self.changes,
             "errors": [{"column": c, "message": m} for c, m in self.errors],
+            "confirm": self.confirm,
         }
+
+    def needs_confirmation(self, person: Person, roles: list[str]) -> None:
+        """Note the roles of `roles` that only a granter's password hands out (access.people)."""
+        wanted = [r for r in roles if access_people.grant_needs_password(r) and r not in self.confirm]
+        if wanted:
+            self.confirm.extend(wanted)
+            initials = " ".join(f"{p[0]}." for p in (person.first_name, person.middle_name) if p)
+            self.confirm_name = f"{person.last_name} {initials}".strip()
 
 
 @dataclass
@@ -95,6 +111,11 @@ class Plan:
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def confirmations(self) -> list[dict[str, Any]]:
+        """Rows that grant the administrator's or the director's role: the commit needs the password."""
+        return [{"row": r.row, "roles": r.confirm, "name": r.confirm_name} for r in self.rows if r.confirm]
 
     @property
     def has_errors(self) -> bool:
@@ -318,14 +339,18 @@ def plan_staff(reader: Reader, rows: list[Row]) -> list[RowPlan]:
             person = reader.add_new(plan, Person(None, *names, birth, email=email, roles=set(roles)))
             reader.once(plan, person)
             plan.changes.append("новый сотрудник: " + ", ".join(ROLE_WORDS[r] for r in roles))
+            plan.needs_confirmation(person, roles)
             plan.writes.append(create_person(person))
             continue
         for role in roles:
             if role not in person.roles:
                 person.roles.add(role)
                 plan.changes.append(f"роль «{ROLE_WORDS[role]}»")
+                plan.needs_confirmation(person, [role])
                 plan.writes.append(
-                    lambda ctx, p=person, r=role: people.grant_role(actor=ctx.actor, user=ctx.user(p), role=r)
+                    lambda ctx, p=person, r=role: people.grant_role(
+                        actor=ctx.actor, user=ctx.user(p), role=r, confirmed=ctx.confirmed
+                    )
                 )
         if email and email != person.email:
             person.email = email

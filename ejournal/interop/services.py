@@ -14,11 +14,12 @@ import unicodedata
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ejournal.access import interop as access
 from ejournal.access import roles
-from ejournal.accounts.models import User
+from ejournal.accounts.models import Role, User
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -77,7 +78,31 @@ def _fill(batch: ImportBatch, plan: Plan) -> None:
     batch.updated_count = plan.count(UPDATE)
     batch.unchanged_count = plan.count(UNCHANGED)
     batch.error_count = plan.count(ERROR)
-    batch.report = {**batch.report, "rows": [r.as_report() for r in plan.rows]}
+    batch.report = {**batch.report, "rows": [r.as_report() for r in plan.rows], "confirm": plan.confirmations}
+
+
+# «роль директора», «роль администратора»: the roles a file may give only with the granter's password.
+ROLE_GENITIVE = {Role.ADMIN: "администратора", Role.DIRECTOR: "директора"}
+WRONG_PASSWORD = (
+    "Неверный пароль: импорт не выполнен. Файл выдаёт роль администратора или директора — введите свой текущий пароль."
+)
+
+
+def needs_password(batch: ImportBatch) -> bool:
+    """The batch's file gives someone the administrator's or the director's role (new people and added roles)."""
+    return bool(batch.report.get("confirm"))
+
+
+def confirmation_text(batch: ImportBatch) -> str:
+    """«Файл выдаёт роль директора: Иванов И. И.; для выполнения введите свой пароль», or "" if none."""
+    names: dict[str, list[str]] = {}
+    for item in batch.report.get("confirm", []):
+        for role in item["roles"]:
+            names.setdefault(role, []).append(item["name"])
+    if not names:
+        return ""
+    parts = [f"роль {ROLE_GENITIVE.get(role, role)}: {', '.join(who)}" for role, who in sorted(names.items())]
+    return f"Файл выдаёт {'; '.join(parts)}; для выполнения введите свой пароль."
 
 
 def _plan(batch: ImportBatch, data: bytes) -> Plan:
@@ -156,14 +181,49 @@ def _locked(actor: User, batch: ImportBatch) -> ImportBatch:
     return locked
 
 
-@transaction.atomic
-def request_commit(*, actor: User, batch: ImportBatch) -> ImportBatch:
+class _WrongPassword(Exception):
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
+
+
+def request_commit(
+    *, actor: User, batch: ImportBatch, password: str | None = None, request: HttpRequest | None = None
+) -> ImportBatch:
     """Queue the checked import for the worker: a thousand rows through the services take longer than a request
-    should (docs/architecture.md: imports never run inside a request). The page follows the status."""
+    should (docs/architecture.md: imports never run inside a request). The page follows the status.
+
+    A file that gives the administrator's or the director's role needs the actor's current password, as the
+    person's card does (accounts.services.grant_role): a wrong or missing one queues nothing and is kept in
+    the security log; a right one marks the batch confirmed for the worker (report["confirmed"])."""
+    try:
+        return _queue(actor=actor, batch=batch, password=password)
+    except _WrongPassword as e:
+        # Outside the queueing transaction: the refusal stays in the log though nothing is queued.
+        roles = sorted({role for item in e.batch.report.get("confirm", []) for role in item["roles"]})
+        record(
+            kind=EventKind.ROLE_GRANT_REFUSED,
+            summary=f"Импорт №{e.batch.pk} не выполнен: неверный пароль для выдачи ролей.",
+            actor=actor,
+            request=request,
+            details={"batch": e.batch.pk, "roles": roles},
+        )
+        raise ValidationFailed(WRONG_PASSWORD, field="password") from None
+
+
+@transaction.atomic
+def _queue(*, actor: User, batch: ImportBatch, password: str | None) -> ImportBatch:
     batch = _locked(actor, batch)
+    fields = ["status", "committed_by"]
+    if needs_password(batch):
+        if not (password and actor.check_password(password)):
+            raise _WrongPassword(batch)
+        # What was confirmed: the worker refuses a plan that grants more (the school changed meanwhile).
+        confirmed = [[item["row"], role] for item in batch.report["confirm"] for role in item["roles"]]
+        batch.report = {**batch.report, "confirmed": {"by": actor.pk, "grants": confirmed}}
+        fields.append("report")
     batch.status = ImportStatus.QUEUED
     batch.committed_by = actor
-    batch.save(update_fields=["status", "committed_by"])
+    batch.save(update_fields=fields)
     from .tasks import run_import  # the task module imports this one
 
     run_import.enqueue(batch.pk)
@@ -199,6 +259,7 @@ def _commit(batch_id: int) -> ImportBatch:
     assert actor is not None  # request_commit sets it
     started = time.monotonic()
     plan = _plan(batch, bytes(batch.content))
+    confirmed = _refuse_unconfirmed(batch, plan, actor)
     _fill(batch, plan)
     batch.content = b""
     if plan.has_errors:
@@ -206,7 +267,7 @@ def _commit(batch_id: int) -> ImportBatch:
         batch.report["stale"] = True
         batch.save()
         return batch
-    plan.apply(Context(actor=actor, year=batch.year, start=batch.start))
+    plan.apply(Context(actor=actor, year=batch.year, start=batch.start, confirmed=confirmed))
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.report["seconds"] = round(time.monotonic() - started, 2)
@@ -229,6 +290,25 @@ def _commit(batch_id: int) -> ImportBatch:
         },
     )
     return batch
+
+
+def _refuse_unconfirmed(batch: ImportBatch, plan: Plan, actor: User) -> bool:
+    """Make every grant of the administrator's or the director's role that the committing administrator did not
+    confirm with their password an error of its row (the school changed since the preview, or the batch was
+    queued without a password). Returns whether the plan grants such roles, all confirmed."""
+    confirmed = batch.report.get("confirmed") or {}
+    allowed = {(row, role) for row, role in confirmed.get("grants", [])} if confirmed.get("by") == actor.pk else set()
+    grants = False
+    for row in plan.rows:
+        for role in row.confirm:
+            grants = True
+            if (row.row, role) not in allowed:
+                row.error(
+                    "Роли",
+                    f"роль {ROLE_GENITIVE.get(role, role)} выдаётся только после подтверждения паролем: "
+                    "загрузите файл снова и введите пароль",
+                )
+    return grants and not plan.has_errors
 
 
 @transaction.atomic

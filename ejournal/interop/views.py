@@ -124,6 +124,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         "errors": [(row["row"], e["column"], e["message"]) for row in rows for e in row["errors"]],
         "done": batch.status == ImportStatus.COMMITTED,
         "statuses": ImportStatus,
+        "confirmation": services.confirmation_text(batch) if batch.status == ImportStatus.READY else "",
     }
     return render(request, "interop/detail.html", context)
 
@@ -135,7 +136,7 @@ def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
     access.require_may_import(user)
     batch = get_object_or_404(access.visible_batches(user).defer("content"), pk=batch_id)
     try:
-        services.request_commit(actor=user, batch=batch)
+        services.request_commit(actor=user, batch=batch, password=request.POST.get("password") or None, request=request)
     except NotFound:
         raise
     except DomainError as e:

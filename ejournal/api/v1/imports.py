@@ -48,11 +48,20 @@ class BatchReportSerializer(BatchSerializer):
     report = serializers.JSONField(
         read_only=True,
         help_text='{"file_error": "...", "rows": [{"row", "action": "create|update|unchanged|error", "label", '
-        '"changes": [...], "errors": [{"column", "message"}]}]}',
+        '"changes": [...], "errors": [{"column", "message"}], "confirm": ["admin"|"director"]}], '
+        '"confirm": [{"row", "roles", "name"}]} — confirm: строки, выдающие роль администратора или директора',
+    )
+
+    # From the report, so only here: the list defers the reports.
+    needs_password = serializers.SerializerMethodField(
+        help_text="Файл выдаёт роль администратора или директора: commit требует поле password."
     )
 
     class Meta(BatchSerializer.Meta):
-        fields = [*BatchSerializer.Meta.fields, "report"]
+        fields = [*BatchSerializer.Meta.fields, "report", "needs_password"]
+
+    def get_needs_password(self, obj: ImportBatch) -> bool:
+        return services.needs_password(obj)
 
 
 class UploadSerializer(serializers.Serializer):
@@ -68,6 +77,15 @@ class UploadSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["year"].queryset = access_schools.visible_years(_user(request))  # type: ignore[attr-defined]
+
+
+class CommitSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Текущий пароль: обязателен, если файл выдаёт роль администратора или директора (needs_password).",
+    )
 
 
 class ImportView(generics.GenericAPIView):
@@ -121,10 +139,13 @@ class ImportDetail(ImportView, generics.RetrieveAPIView):
 class ImportCommit(ImportView):
     serializer_class = BatchSerializer
 
-    @extend_schema(request=None, responses={202: BatchSerializer}, summary="Импортировать проверенный файл")
+    @extend_schema(request=CommitSerializer, responses={202: BatchSerializer}, summary="Импортировать проверенный файл")
     def post(self, request: Request, pk: int) -> Response:
         batch = get_object_or_404(self.get_queryset(), pk=pk)
-        batch = services.request_commit(actor=_user(request), batch=batch)
+        data = CommitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        password = data.validated_data.get("password")
+        batch = services.request_commit(actor=_user(request), batch=batch, password=password, request=request)
         return Response(BatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 
 

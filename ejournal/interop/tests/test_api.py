@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ejournal.accounts.models import User
+from ejournal.audit.models import EventKind, SecurityEvent
 from ejournal.interop import services
 from ejournal.interop.models import ImportBatch
 
@@ -63,8 +66,10 @@ def test_upload_report_then_commit_then_list(client, small_school):
             "label": "Иванова Мария Петровна, 05.06.1980",
             "changes": ["новый сотрудник: учитель"],
             "errors": [],
+            "confirm": [],
         }
     ]
+    assert body["needs_password"] is False and body["report"]["confirm"] == []
     response = client.post(f"{URL}{body['id']}/commit/")
     assert response.status_code == 202
     assert response.json()["status"] == "committed"  # the test settings run the worker's task at once
@@ -145,3 +150,47 @@ def test_schema_has_no_warnings():
         "/api/v1/imports/{id}/discard/",
     }
     assert "multipart/form-data" in schema["paths"]["/api/v1/imports/"]["post"]["requestBody"]["content"]
+
+
+# --- issue 13, part E: a file that gives the director's or the administrator's role -------------------------
+
+
+def test_a_new_director_by_the_api_needs_the_password(client, small_school):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    rows = [STAFF_HEADER, ["Иванов Иван Иванович", "05.06.1970", "директор", ""]]
+    body = upload(client, csv_bytes(rows)).json()
+    assert body["needs_password"] is True
+    assert body["report"]["confirm"] == [{"row": 2, "roles": ["director"], "name": "Иванов И. И."}]
+    commit = f"{URL}{body['id']}/commit/"
+    for extra in ({}, {"password": "не тот"}):
+        response = client.post(commit, extra, content_type="application/json")
+        assert response.status_code == 422 and "Неверный пароль: импорт не выполнен" in str(response.json())
+    assert ImportBatch.objects.get(pk=body["id"]).status == "ready"
+    assert not User.objects.filter(last_name="Иванов").exists()
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED, actor=s.admin).count() == 2
+    response = client.post(commit, {"password": "пароль-администратора"}, content_type="application/json")
+    assert response.status_code == 202 and response.json()["status"] == "committed"
+    assert User.objects.get(last_name="Иванов").roles == {"director"}
+
+
+def test_an_added_administrators_role_by_the_api(client, small_school):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    teacher = s.teacher
+    teacher.birth_date = dt.date(1985, 2, 3)
+    teacher.save(update_fields=["birth_date"])
+    rows = [STAFF_HEADER, [teacher.full_name, "03.02.1985", "учитель, администратор", ""]]
+    body = upload(client, csv_bytes(rows)).json()
+    assert body["needs_password"] is True and body["report"]["rows"][0]["confirm"] == ["admin"]
+    commit = f"{URL}{body['id']}/commit/"
+    assert client.post(commit, {"password": "не тот"}, content_type="application/json").status_code == 422
+    assert not User.objects.get(pk=teacher.pk).has_role("admin")
+    response = client.post(commit, {"password": "пароль-администратора"}, content_type="application/json")
+    # Before: the worker's grant_role had no password to pass and failed the whole import.
+    assert response.status_code == 202 and response.json()["status"] == "committed"
+    assert User.objects.get(pk=teacher.pk).has_role("admin")

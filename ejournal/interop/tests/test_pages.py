@@ -8,11 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ejournal.accounts.models import User
+from ejournal.accounts.models import Role, User
+from ejournal.audit.models import EventKind, SecurityEvent
 from ejournal.interop import services
 from ejournal.interop.models import ImportBatch, ImportStatus
 
-from .files import CLASSES_HEADER, STUDENTS_HEADER, csv_bytes
+from .files import CLASSES_HEADER, STAFF_HEADER, STUDENTS_HEADER, csv_bytes
 
 LIST = "/imports/"
 STUDENTS = [STUDENTS_HEADER, ["Петров", "Иван", "Сергеевич", "14.03.2015", "м", "5А", ""]]
@@ -198,3 +199,40 @@ def test_detail_queries_do_not_grow_with_rows(client, small_school, django_asser
     few_count = len(few)
     with django_assert_max_num_queries(few_count):
         assert client.get(reverse("interop:detail", args=[big.pk])).status_code == 200
+
+
+# --- issue 13, part E: a file that gives the director's or the administrator's role -------------------------
+
+
+def test_a_new_director_asks_for_the_password_on_the_preview(client, small_school):
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    client.force_login(s.admin)
+    rows = [STAFF_HEADER, ["Иванов Иван Иванович", "05.06.1970", "директор, учитель", ""]]
+    batch = make_batch(s, rows, kind="staff")
+    detail = reverse("interop:detail", args=[batch.pk])
+    page = client.get(detail).content.decode()
+    assert "Файл выдаёт роль директора: Иванов И. И.; для выполнения введите свой пароль." in page
+    assert 'type="password" name="password"' in page
+
+    commit = reverse("interop:commit", args=[batch.pk])
+    for extra in ({}, {"password": "не тот"}):
+        response = client.post(commit, extra, follow=True)
+        assert "Неверный пароль: импорт не выполнен" in response.content.decode()
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.READY
+    assert not User.objects.filter(last_name="Иванов").exists()
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED, actor=s.admin).count() == 2
+
+    client.post(commit, {"password": "пароль-администратора"})
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED and batch.report["confirmed"]["by"] == s.admin.pk
+    assert User.objects.get(last_name="Иванов").roles == {Role.DIRECTOR, Role.TEACHER}
+    assert "введите свой пароль" not in client.get(detail).content.decode()
+
+
+def test_a_teachers_file_asks_for_no_password(client, small_school):
+    client.force_login(small_school.admin)
+    batch = make_batch(small_school, [STAFF_HEADER, ["Иванов Иван Иванович", "05.06.1970", "учитель", ""]], "staff")
+    page = client.get(reverse("interop:detail", args=[batch.pk])).content.decode()
+    assert "Файл выдаёт" not in page and 'name="password"' not in page

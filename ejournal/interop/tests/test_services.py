@@ -341,3 +341,104 @@ def test_any_cells_under_a_right_header_give_a_report_never_an_exception(small_s
     for row in batch.report.get("rows", []):
         assert row["action"] in ("create", "update", "unchanged", "error")
         assert (row["action"] == "error") == bool(row["errors"])
+
+
+# --- issue 13, part E: the administrator's and the director's roles by a staff file -------------------------
+
+PASSWORD = "пароль-администратора"
+
+
+@pytest.fixture
+def admin_password(small_school):
+    small_school.admin.set_password(PASSWORD)
+    small_school.admin.save()
+    return PASSWORD
+
+
+def director_of_the_file(s):
+    """The teacher, found by name and birth date, becomes the director as well."""
+    s.teacher.birth_date = d(1985, 2, 3)
+    s.teacher.save(update_fields=["birth_date"])
+    return [STAFF_HEADER, [s.teacher.full_name, "03.02.1985", "учитель, директор", ""]]
+
+
+def test_the_plan_knows_which_rows_need_the_password(small_school):
+    s = small_school
+    rows = [
+        *director_of_the_file(s),
+        ["Петров Пётр Петрович", "01.01.1975", "администратор", ""],
+        ["Сидорова Анна", "02.02.1990", "учитель, завуч", ""],
+    ]
+    batch = upload(s, "staff", rows)
+    short = s.teacher.short_name
+    assert batch.report["confirm"] == [
+        {"row": 2, "roles": [Role.DIRECTOR], "name": short},
+        {"row": 3, "roles": [Role.ADMIN], "name": "Петров П. П."},
+    ]
+    assert services.needs_password(batch)
+    assert services.confirmation_text(batch) == (
+        f"Файл выдаёт роль администратора: Петров П. П.; роль директора: {short}; для выполнения введите свой пароль."
+    )
+
+
+@pytest.mark.parametrize("password", [None, "", "не тот"])
+def test_a_wrong_password_queues_nothing_and_is_logged(small_school, admin_password, password):
+    s = small_school
+    batch = upload(s, "staff", director_of_the_file(s))
+    with pytest.raises(ValidationFailed) as refused:
+        services.request_commit(actor=s.admin, batch=batch, password=password)
+    assert refused.value.field == "password"
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY and batch.content and "confirmed" not in batch.report
+    assert not User.objects.get(pk=s.teacher.pk).has_role(Role.DIRECTOR)
+    [event] = SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED)
+    assert event.actor == s.admin and event.details == {"batch": batch.pk, "roles": [Role.DIRECTOR]}
+
+
+def test_the_right_password_grants_an_existing_person_the_role(small_school, admin_password):
+    """Before: the worker's grant_role had no password and refused, so the whole import failed."""
+    s = small_school
+    batch = upload(s, "staff", director_of_the_file(s))
+    services.request_commit(actor=s.admin, batch=batch, password=admin_password)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED, batch.report
+    assert User.objects.get(pk=s.teacher.pk).roles == {Role.TEACHER, Role.DIRECTOR}
+    assert SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANTED, subject=s.teacher).count() == 1
+
+
+def test_the_right_password_creates_a_new_administrator(small_school, admin_password):
+    """Before: a new person with the administrator's role was created without any confirmation."""
+    s = small_school
+    batch = upload(s, "staff", [STAFF_HEADER, ["Петров Пётр Петрович", "01.01.1975", "администратор", ""]])
+    with pytest.raises(ValidationFailed):
+        services.request_commit(actor=s.admin, batch=batch)
+    assert not User.objects.filter(last_name="Петров").exists()
+    services.request_commit(actor=s.admin, batch=batch, password=admin_password)
+    assert User.objects.get(last_name="Петров").roles == {Role.ADMIN}
+
+
+def test_an_unconfirmed_grant_at_commit_is_stale_and_writes_nothing(small_school, admin_password):
+    """At commit the plan is made again; one that now grants a role nobody confirmed with a password (the
+    school changed since the preview; here the kept file itself differs) is refused and writes nothing."""
+    s = small_school
+    rows = [STAFF_HEADER, ["Петров Пётр Петрович", "01.01.1975", "учитель", ""]]
+    batch = upload(s, "staff", rows)
+    assert not services.needs_password(batch)
+    # The file kept in the batch is replaced behind the preview's back: a director's row nobody confirmed.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        content=csv_bytes([STAFF_HEADER, ["Петров Пётр Петрович", "01.01.1975", "учитель, директор", ""]])
+    )
+    batch = commit(s, batch)
+    assert batch.status == ImportStatus.REJECTED and batch.report["stale"]
+    assert errors_of(batch) == [
+        (2, "Роли", "роль директора выдаётся только после подтверждения паролем: загрузите файл снова и введите пароль")
+    ]
+    assert not User.objects.filter(last_name="Петров").exists()
+
+
+def test_what_was_confirmed_is_kept_in_the_report(small_school, admin_password):
+    s = small_school
+    batch = upload(s, "staff", director_of_the_file(s))
+    services.request_commit(actor=s.admin, batch=batch, password=admin_password)
+    batch.refresh_from_db()
+    assert batch.report["confirmed"] == {"by": s.admin.pk, "grants": [[2, Role.DIRECTOR]]}
