@@ -6,7 +6,7 @@ handler404 = "ejournal.core.failures.not_found"
 handler500 = "ejournal.core.failures.server_error"
 
 urlpatterns = [
-    path("", include("ejournal.core.urls")),
+    path("", include("ejournal.home.urls")),
     path("accounts/", include("ejournal.accounts.urls")),
     path("people/", include("ejournal.accounts.urls_people")),
     path("school/", include("ejournal.schools.urls")),

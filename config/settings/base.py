@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "ejournal.reports",
     "ejournal.interop",
     "ejournal.audit",
+    "ejournal.home",
+    "ejournal.demo",
     "ejournal.access",
 ]
 
@@ -72,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ejournal.core.context_processors.navigation",
+                "ejournal.home.context_processors.navigation",
             ],
         },
     },

@@ -65,7 +65,7 @@ def formatted(records: list[logging.LogRecord]) -> list[str]:
 def test_no_personal_data_in_captured_logs(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, settings
 ) -> None:
-    monkeypatch.setattr("ejournal.core.views.school_today", lambda tz: TODAY)
+    monkeypatch.setattr("ejournal.home.views.school_today", lambda tz: TODAY)
     set_clock(monkeypatch, TODAY)
     demo = generate(3, grades=(5,), classes_per_parallel=1, students_per_class=4, today=TODAY)
     accounts = {a.key: a.user for a in demo_accounts(demo.school, TODAY)}

@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 11, 20)
 
 @pytest.fixture
 def demo_school(monkeypatch):
-    monkeypatch.setattr("ejournal.core.views.school_today", lambda tz: TODAY)
+    monkeypatch.setattr("ejournal.home.views.school_today", lambda tz: TODAY)
     return generate(3, grades=(1, 5, 10), classes_per_parallel=2, students_per_class=4, today=TODAY)
 
 

@@ -286,7 +286,7 @@ def test_demo_logins_prints_every_role_and_the_password(demo):
 
 @pytest.mark.django_db
 def test_demo_builds_a_municipality_of_schools_with_their_own_logins(monkeypatch):
-    from ejournal.core.management.commands import demo as command
+    from ejournal.demo.management.commands import demo as command
     from ejournal.demo.municipality import generate_municipality
 
     # One parallel per school keeps the test short; the full size is the benchmark's (bench.generate).

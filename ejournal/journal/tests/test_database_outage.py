@@ -78,7 +78,7 @@ def test_the_api_answers_json_during_an_outage(client, journal, outage):
 
 def test_a_bug_is_a_plain_500_page_without_details(client, journal, monkeypatch):
     client.raise_request_exception = False
-    monkeypatch.setattr("ejournal.core.views.home.home_page", lambda *a: 1 / 0)
+    monkeypatch.setattr("ejournal.home.views.selectors.home_page", lambda *a: 1 / 0)
     client.force_login(journal.teacher)
     response = client.get("/")
     assert response.status_code == 500

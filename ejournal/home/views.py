@@ -1,3 +1,5 @@
+"""The start page and /healthz: pages of no single domain, above every app they read."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -8,17 +10,18 @@ from django.views.decorators.cache import never_cache
 
 from ejournal.access import health as access_health
 from ejournal.accounts.models import User
+from ejournal.core import health
 from ejournal.core.time import school_today
 
-from . import health, home
+from . import selectors
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     day = school_today(user.school.timezone) if user.school else timezone.localdate()
-    page = home.home_page(user, day)
-    return render(request, "core/home.html", {"page": page})
+    page = selectors.home_page(user, day)
+    return render(request, "home/home.html", {"page": page})
 
 
 @never_cache

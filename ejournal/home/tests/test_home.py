@@ -19,7 +19,7 @@ def school_with_lessons(small_school):
 @pytest.fixture
 def monday(monkeypatch):
     day = dt.date(2026, 11, 30)
-    monkeypatch.setattr("ejournal.core.views.school_today", lambda tz: day)
+    monkeypatch.setattr("ejournal.home.views.school_today", lambda tz: day)
     return day
 
 
