@@ -1,44 +1,42 @@
-"""Usage monitoring as report tables and charts (the reports toolkit draws the page's files)."""
+"""Usage monitoring as a list of people (for the files) and charts (for the page)."""
 
 from __future__ import annotations
 
 from django.utils.safestring import SafeString, mark_safe
 
+from ejournal.core.charts import Chart, bar_chart
 from ejournal.core.time import ru_date
-from ejournal.reports.charts import bar_chart
-from ejournal.reports.tables import Chart, Column, Report, Row
 
+from .files import Listing
 from .selectors import UsageOverview
 
 
-def people_report(overview: UsageOverview, *, school_name: str) -> Report:
-    return Report(
+def people_report(overview: UsageOverview, *, school_name: str) -> Listing:
+    return Listing(
         title="Мониторинг использования ЭЖ",
         subtitle=f"{school_name}, {ru_date(overview.start)}–{ru_date(overview.end)}",
-        columns=[
-            Column("ФИО"),
-            Column("Роли"),
-            Column("Класс"),
-            Column("Последний вход"),
-            Column("Входов", "int"),
-            Column("Дней работы", "int"),
-            Column("Запросов", "int"),
-            Column("Дней в дневнике", "int"),
-            Column("Изменений в журнале", "int"),
-        ],
+        columns=(
+            "ФИО",
+            "Роли",
+            "Класс",
+            "Последний вход",
+            "Входов",
+            "Дней работы",
+            "Запросов",
+            "Дней в дневнике",
+            "Изменений в журнале",
+        ),
         rows=[
-            Row(
-                (
-                    p.name,
-                    ", ".join(p.roles),
-                    ", ".join(p.class_names),
-                    p.last_login.strftime("%d.%m.%Y") if p.last_login else "не входил",
-                    p.logins,
-                    p.active_days,
-                    p.requests,
-                    p.diary_days,
-                    p.journal_changes,
-                )
+            (
+                p.name,
+                ", ".join(p.roles),
+                ", ".join(p.class_names),
+                p.last_login.strftime("%d.%m.%Y") if p.last_login else "не входил",
+                p.logins,
+                p.active_days,
+                p.requests,
+                p.diary_days,
+                p.journal_changes,
             )
             for p in overview.people
         ],

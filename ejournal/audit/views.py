@@ -17,8 +17,8 @@ from ejournal.access.roles import require
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user
 from ejournal.core.time import school_today
-from ejournal.reports.rendering import file_response
 
+from .files import file_response
 from .models import EventKind
 from .params import parse_idle_days, parse_range
 from .selectors import accounts_under_attack, events_page, usage_overview

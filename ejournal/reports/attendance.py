@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from ejournal.access.journal_keeping import AttendanceScope, attendance_scope
 from ejournal.accounts.models import User
+from ejournal.core.charts import Chart
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.curriculum.models import Lesson, LessonStatus
 from ejournal.journal.absences import DAY_REASON_ORDER
@@ -29,7 +30,7 @@ from ejournal.journal.values import ABSENCE_CODES
 from ejournal.schools.models import ClassGroup, Enrolment, SubgroupMember
 
 from .keeping_spans import Calendar, Span
-from .tables import CellValue, Chart, Column, Report, Row
+from .tables import CellValue, Column, Report, Row
 
 LATE = "оп"
 # The reasons in the order of the class teacher's report.

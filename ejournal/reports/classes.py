@@ -7,6 +7,7 @@ from collections import Counter
 
 from ejournal.access import reports as access
 from ejournal.accounts.models import User
+from ejournal.core.charts import Chart
 from ejournal.core.errors import NotFound
 from ejournal.core.time import ru_date
 from ejournal.journal import periods as journal_periods
@@ -28,7 +29,7 @@ from .pages import (
     url,
 )
 from .selectors import JournalInfo, PeriodData, Student, period_data
-from .tables import Chart, Column, KeyFigure, Report, Row
+from .tables import Column, KeyFigure, Report, Row
 
 STANDING_TITLES = {
     "5": "отличник",

@@ -25,12 +25,13 @@ from django.db.models import Count, Q, Sum
 
 from ejournal.access.journal_keeping import execution_journals
 from ejournal.accounts.models import User
+from ejournal.core.charts import Chart
 from ejournal.core.errors import ValidationFailed
 from ejournal.curriculum.models import CurriculumHours, Lesson, LessonOrigin, LessonStatus, PlannedTopic
 
 from .keeping import full_name, percent
 from .keeping_spans import Calendar, Span
-from .tables import CellValue, Chart, Column, Report, Row
+from .tables import CellValue, Column, Report, Row
 
 # «More than 2 lessons behind the КТП to date» is a lag (a constant: the school has no setting for it yet).
 LAG_LIMIT = 2

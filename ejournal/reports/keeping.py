@@ -36,6 +36,7 @@ from django.db.models import Q, QuerySet
 
 from ejournal.access.journal_keeping import keeping_teacher
 from ejournal.accounts.models import User
+from ejournal.core.charts import Chart
 from ejournal.core.errors import NotFound
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import CurriculumHours, Lesson, LessonStatus, TeachingAssignment
@@ -44,7 +45,7 @@ from ejournal.journal.scope import marks_norm
 from ejournal.schools.models import Enrolment, Period, School, SubgroupMember
 
 from .keeping_spans import Calendar, Span, overlap, period_label
-from .tables import CellValue, Chart, Column, Report, Row
+from .tables import CellValue, Column, Report, Row
 
 JournalKey = tuple[int, int, int | None]  # class, subject, subgroup
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ejournal.access import reports as access
 from ejournal.accounts.models import User
+from ejournal.core.charts import Chart
 from ejournal.core.errors import NotFound
 from ejournal.schools.models import Period, PeriodKind, School
 
@@ -20,7 +21,7 @@ from .formulas import Counts
 from .models import SchoolPeriodFigures
 from .pages import RESULT_COLUMNS, STUDENT_COLUMNS, Choice, Filter, Page, as_float, result_figures, student_cells
 from .selectors import period_data
-from .tables import Chart, Column, Report, Row
+from .tables import Column, Report, Row
 
 MAX_CHART_SCHOOLS = 50
 EMPTY_CELLS = len(STUDENT_COLUMNS) + len(RESULT_COLUMNS)

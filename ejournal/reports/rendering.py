@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
+from ejournal.core.charts import bar_chart
 from ejournal.core.errors import ValidationFailed
 
 from . import export
-from .charts import bar_chart
 from .tables import Report, Row, format_cell
 
 FILE_TYPES = {
@@ -63,7 +63,7 @@ def respond(
         "totals": [format_cell(v, k) for v, k in zip(report.totals.cells, kinds, strict=True)]
         if report.totals
         else None,
-        # The SVG is built by charts.bar_chart from escaped text only.
+        # The SVG is built by core.charts.bar_chart from escaped text only.
         "charts": [mark_safe(bar_chart(chart)) for chart in report.charts],
         "query": query.urlencode(),
         "figures": [(f.label, format_cell(f.value, f.kind)) for f in report.figures],

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from ejournal.access import reports as access
 from ejournal.accounts.models import User
+from ejournal.core.charts import Chart
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import TeachingAssignment
@@ -33,7 +34,7 @@ from .pages import (
     url,
 )
 from .selectors import JournalInfo, PeriodData, full_name, period_data, period_label, previous_period
-from .tables import CellValue, Chart, Column, Report, Row
+from .tables import CellValue, Column, Report, Row
 
 GROUPINGS = {
     "class": "по классам",

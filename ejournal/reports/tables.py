@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+# Charts are drawn by core (audit's usage page draws them too, and audit sits below reports).
+from ejournal.core.charts import Chart
+
 CellValue = str | int | float | Decimal | None
 ColumnKind = Literal["text", "int", "number", "percent"]
 
@@ -28,17 +31,6 @@ class Row:
     url: str = ""
     # Rows to draw attention to (below the norm, lag, a fall against the previous period).
     flagged: bool = False
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A bar chart of one or more series over the same labels, drawn as SVG (charts.bar_chart)."""
-
-    title: str
-    labels: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float | None, ...]], ...]
-    unit: str = "%"
-    maximum: float | None = 100.0
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from ejournal.reports.charts import bar_chart
+from ejournal.core.charts import Chart, bar_chart
 from ejournal.reports.export import to_csv, to_pdf, to_xlsx
-from ejournal.reports.tables import Chart, Column, Report, Row
+from ejournal.reports.tables import Column, Report, Row
 
 
 @pytest.fixture

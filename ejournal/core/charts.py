@@ -1,10 +1,24 @@
-"""Server-rendered SVG bar charts: no script, no CDN, they print and open on any phone."""
+"""Server-rendered SVG bar charts: no script, no CDN, they print and open on any phone.
+
+In core because both reports and audit's usage monitoring draw them, and audit sits below reports.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
-from .tables import Chart
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of one or more series over the same labels, drawn as SVG (bar_chart)."""
+
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    unit: str = "%"
+    maximum: float | None = 100.0
+
 
 PALETTE = ("#3b6fd8", "#e08a2b", "#3aa76d", "#c4455a", "#7a5bc7")
 BAR = 14
