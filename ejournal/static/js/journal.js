@@ -6,7 +6,7 @@
 // the other tabs through a BroadcastChannel, so every tab shows the same cell.
 // hooks: request(entry) → fetch promise; stateOf(data) → the saved state ({version, …}); show(queue, sending)
 // draws waiting entries (as being sent or as waiting); result({key, ok, status, data, own}) draws an answer,
-// own when this tab sent it; waiting(reason, count) tells why entries wait ("offline", 401, 5xx);
+// own when the edit was typed in this tab (whichever tab sent it); waiting(reason, count) tells why entries wait ("offline", 401, 5xx);
 // storageFailed() when the browser refuses to keep the queue.
 function jrOfflineQueue(name, hooks) {
   "use strict";
@@ -82,10 +82,10 @@ function jrOfflineQueue(name, hooks) {
   }
 
   function publish(message) {
-    hooks.result({ ...message, own: true });
-    if (channel) channel.postMessage({ ...message, own: false });
+    hooks.result({ ...message, own: message.tab === tab });
+    if (channel) channel.postMessage(message);
   }
-  if (channel) channel.addEventListener("message", (event) => hooks.result(event.data));
+  if (channel) channel.addEventListener("message", (event) => hooks.result({ ...event.data, own: event.data.tab === tab }));
 
   let retryTimer = null;
   function retryLater() {
@@ -110,7 +110,7 @@ function jrOfflineQueue(name, hooks) {
     if (response.status === 401 || response.status >= 500) return response.status;
     const state = response.ok ? hooks.stateOf(data) : data.current;
     const newer = await settle(entry, state && state.version);
-    publish({ key: entry.key, ok: response.ok, status: response.status, data });
+    publish({ key: entry.key, tab: entry.tab, ok: response.ok, status: response.status, data });
     if (newer) again = true;
     return null;
   }
@@ -545,8 +545,18 @@ function jrOfflineQueue(name, hooks) {
   }
 
   // Waiting entries of this page's cells (typed here or in another tab) are shown as being sent or waiting.
+  // An entry gone from the queue was sent by some tab: its cell stops waiting even when the answer reached
+  // this tab before the storage event did (the two travel separately).
+  const shownWaiting = new Set();
   function showQueue(stored, sending) {
+    for (const key of shownWaiting) {
+      if (stored[key]) continue;
+      shownWaiting.delete(key);
+      const td = cellByKey(key);
+      if (td && td !== editing) td.classList.remove("saving", "queued");
+    }
     for (const key of Object.keys(stored)) {
+      shownWaiting.add(key);
       const td = cellByKey(key);
       if (!td || td === editing) continue;
       if (td.dataset.saved === undefined) td.dataset.saved = td.textContent;
@@ -562,9 +572,11 @@ function jrOfflineQueue(name, hooks) {
     else setStatus("Сервер не ответил: записи ждут и уйдут сами.", "warn");
   }
 
-  // The server's answer for a cell, sent by this tab or another one.
+  // The server's answer for a cell. An edit typed in another tab changes a cell here only while the cell shows
+  // it waiting: a late answer must not hide this tab's own conflict or error.
   function showResult(message) {
-    const td = cellByKey(message.key);
+    let td = cellByKey(message.key);
+    if (td && !message.own && !td.classList.contains("saving") && !td.classList.contains("queued")) td = null;
     const pending = queue.read()[message.key];
     const pendingText = pending ? pending.text : null;
     const data = message.data || {};
@@ -612,8 +624,8 @@ function jrOfflineQueue(name, hooks) {
     return queue.count();
   }
 
-  // own: the answer to this tab's request. Another tab's answer is shown but its version is not taken: an
-  // edit typed here afterwards was based on what this tab had, and the server must judge it against that.
+  // own: the answer to an edit typed in this tab. Another tab's answer is shown but its version is not taken:
+  // an edit typed here afterwards was based on what this tab had, and the server must judge it against that.
   function applyState(td, state, pendingText, own = true) {
     const text = state.text !== undefined ? state.text : state.value;
     if (own) td.dataset.v = state.version;
@@ -999,8 +1011,19 @@ function jrOfflineQueue(name, hooks) {
     });
   }
 
+  const shownWaiting = new Set();
   function showQueue(stored, sending) {
+    for (const key of shownWaiting) {
+      if (stored[key]) continue;
+      shownWaiting.delete(key);
+      const td = cellByKey(key);
+      if (td && td !== editing) {
+        td.classList.remove("saving", "queued");
+        td.removeAttribute("title");
+      }
+    }
     for (const key of Object.keys(stored)) {
+      shownWaiting.add(key);
       const td = cellByKey(key);
       if (!td || td === editing) continue;
       td.textContent = stored[key].text;
@@ -1011,7 +1034,8 @@ function jrOfflineQueue(name, hooks) {
   }
 
   function showResult(message) {
-    const td = cellByKey(message.key);
+    let td = cellByKey(message.key);
+    if (td && !message.own && !td.classList.contains("saving") && !td.classList.contains("queued")) td = null;
     const pending = queue.read()[message.key];
     const data = message.data || {};
     const state = message.ok ? data.mark : data.current;
