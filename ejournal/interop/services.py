@@ -82,7 +82,7 @@ def _fill(batch: ImportBatch, plan: Plan) -> None:
 
 
 # «роль директора», «роль администратора»: the roles a file may give only with the granter's password.
-ROLE_GENITIVE = {Role.ADMIN: "администратора", Role.DIRECTOR: "директора"}
+ROLE_GENITIVE: dict[str, str] = {Role.ADMIN: "администратора", Role.DIRECTOR: "директора"}
 WRONG_PASSWORD = (
     "Неверный пароль: импорт не выполнен. Файл выдаёт роль администратора или директора — введите свой текущий пароль."
 )
