@@ -17,6 +17,7 @@ from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
 
+from . import signals
 from .classes import (
     create_class,
     create_student,
@@ -135,16 +136,8 @@ def update_year(*, actor: User, year: AcademicYear, name: str, start: dt.date, e
             f"{where}: зачисление {enrolment.student.full_name} в {enrolment.class_group.name} "
             f"({span(enrolment.start, enrolment.end)}) окажется вне года."
         )
-    from ejournal.curriculum.models import Lesson  # curriculum depends on schools, not the other way round
-
-    lesson = (
-        Lesson.objects.filter(class_group__year=year)
-        .exclude(date__range=(start, end))
-        .select_related("class_group")
-        .first()
-    )
-    if lesson:
-        raise ValidationFailed(f"{where}: урок {ru_date(lesson.date)} в {lesson.class_group.name} окажется вне года.")
+    # Lessons are curriculum's: it refuses through the hook (schools cannot import curriculum).
+    signals.year_dates_changing.send(sender=AcademicYear, year=year, start=start, end=end, where=where)
     year.name, year.start, year.end = name, start, end
     year.save(update_fields=["name", "start", "end"])
     return year
@@ -375,28 +368,7 @@ def delete_holiday(*, actor: User, holiday: Holiday) -> None:
 def _remove_empty_lessons(
     *, year: AcademicYear, start: dt.date, end: dt.date, grade_from: int, grade_to: int, where: str
 ) -> None:
-    from ejournal.curriculum.models import Lesson  # curriculum depends on schools, not the other way round
-
-    lessons = Lesson.objects.filter(
-        school_id=year.school_id,
-        date__range=(start, end),
-        class_group__grade__gte=grade_from,
-        class_group__grade__lte=grade_to,
+    # Lessons are curriculum's: it removes the empty ones or refuses through the hook.
+    signals.days_closing.send(
+        sender=Holiday, year=year, start=start, end=end, grade_from=grade_from, grade_to=grade_to, where=where
     )
-    first = (
-        lessons.filter(Q(marks__isnull=False) | Q(attendance__isnull=False) | Q(homework__isnull=False) | ~Q(topic=""))
-        .select_related("class_group", "subject")
-        .first()
-    )
-    if first:
-        raise ValidationFailed(
-            f"{where}: на {ru_date(first.date)} в {first.class_group.name} уже записан урок "
-            f"«{first.subject.name}» (отметки, посещаемость, тема или задание). Перенесите его сначала."
-        )
-    try:
-        lessons.delete()
-    except ProtectedError as e:
-        # An emptied lesson can still carry the history of what was once written in it.
-        raise ValidationFailed(
-            f"{where}: на эти дни есть уроки с историей изменений в журнале. Перенесите их сначала."
-        ) from e
