@@ -1,4 +1,5 @@
-"""Credentials of a class's students and parents: one-time passwords and the printed slips.
+"""Credentials: one-time passwords and the printed slips — for a class's students and parents on the class's
+page, and for one person (staff included) from their card.
 
 A one-time password exists in clear only in the response that issues it (the result page, its PDF and the
 API answer); the database keeps the hash. `must_change_password` makes the first sign-in set a new one.
@@ -26,6 +27,7 @@ from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.core.time import ru_date, school_today
 from ejournal.schools.models import ClassGroup, Enrolment
 
+from .auth import sessions
 from .models import Guardianship, PersonChange, Role, User
 from .services import new_password, unique_username
 
@@ -35,6 +37,8 @@ INSTRUCTION = (
     "свой пароль (не короче 8 знаков). Никому не сообщайте пароль. Потеряли — обратитесь к классному "
     "руководителю."
 )
+# A slip from the person's card: staff (and anyone else) ask the administrator, who issued it.
+CARD_INSTRUCTION = INSTRUCTION.replace("классному руководителю", "администратору ЭЖ школы")
 
 
 @dataclass(frozen=True)
@@ -159,16 +163,8 @@ def issue_credentials(
     issued = []
     for pk in chosen:
         row = rows[pk]
-        person = row.person
-        fields = ["password", "must_change_password"]
-        if not person.username:
-            person.username = unique_username(person.last_name, person.first_name, person.middle_name)
-            fields.append("username")
-        password = new_password()
-        person.set_password(password)
-        person.must_change_password = True
-        person.save(update_fields=fields)
-        issued.append(IssuedCredential(pk, person.full_name, row.role, person.username, password))
+        password = _set_one_time_password(row.person)
+        issued.append(IssuedCredential(pk, row.person.full_name, row.role, row.person.username, password))
     PersonChange.objects.bulk_create(
         PersonChange(
             school_id=class_group.school_id,
@@ -189,12 +185,80 @@ def issue_credentials(
     return issued
 
 
-def slips_pdf(*, school_name: str, site: str, issued: Sequence[IssuedCredential], on: dt.date) -> bytes:
+def _set_one_time_password(person: User) -> str:
+    """A new one-time password (and a login for whoever has none); returns it in clear, saves only the hash."""
+    fields = ["password", "must_change_password"]
+    if not person.username:
+        person.username = unique_username(person.last_name, person.first_name, person.middle_name)
+        fields.append("username")
+    password = new_password()
+    person.set_password(password)
+    person.must_change_password = True
+    person.save(update_fields=fields)
+    return password
+
+
+def may_issue_from_card(actor: User, person: User) -> bool:
+    """Whom a one-time password is given from their card: by the people pages' manager, to whom
+    access.people.may_issue_credentials allows (anyone of the school but themselves). A class teacher issues
+    on the class's page only."""
+    return access_roles.manages_people(actor) and access_people.may_issue_credentials(actor, person)
+
+
+def require_person(actor: User, person: User) -> None:
+    """The card's action does not exist (404) for anyone may_issue_from_card refuses."""
+    if not may_issue_from_card(actor, person):
+        raise NotFound()
+
+
+def role_text(person: User) -> str:
+    """«учитель, заместитель директора по УВР» on the slip."""
+    return ", ".join(Role(r).label for r in sorted(person.roles)) or "без роли"
+
+
+def issue_person_credentials(*, actor: User, person: User, request: HttpRequest | None = None) -> IssuedCredential:
+    """A new one-time password for one person: a teacher or a deputy who forgot theirs is on no class's page.
+
+    The person's current password stops working and every session of theirs ends (whoever holds one may
+    hold it with the old password); kept in the person's history and the security log. Returns the password
+    in clear, once."""
+    require_person(actor, person)
+    if not person.is_active:
+        raise ValidationFailed("Доступ человека отключён: сначала включите его, потом выдайте пароль.")
+    with transaction.atomic():
+        password = _set_one_time_password(person)
+        PersonChange.objects.create(
+            school_id=person.school_id,
+            person=person,
+            actor=actor,
+            field=PersonChange.PASSWORD,
+            new_value="выдан одноразовый пароль",
+        )
+        ended = sessions.end_all(user=person)
+        record(
+            kind=EventKind.CREDENTIALS_ISSUED,
+            summary=f"Выдан одноразовый пароль пользователю №{person.pk}; завершено сеансов: {ended}.",
+            actor=actor,
+            subject=person,
+            request=request,
+            details={"count": 1, "user_ids": [person.pk], "sessions_ended": ended},
+        )
+    return IssuedCredential(person.pk, person.full_name, role_text(person), person.username, password)
+
+
+def slips_pdf(
+    *,
+    school_name: str,
+    site: str,
+    issued: Sequence[IssuedCredential],
+    on: dt.date,
+    instruction: str = INSTRUCTION,
+) -> bytes:
     """One slip per person, eight to an A4 page, with dashed cut lines; built in memory."""
     data = {
         "school": school_name,
         "site": site,
-        "instruction": INSTRUCTION,
+        "instruction": instruction,
         "issued": ru_date(on),
         "people": [{"name": c.name, "role": c.role, "login": c.login, "password": c.password} for c in issued],
     }

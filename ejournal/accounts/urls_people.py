@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:person_id>/guardians/", views.person_guardians, name="guardians"),
     path("<id:person_id>/guardians/<id:link_id>/remove/", views.guardian_remove, name="guardian_remove"),
     path("<id:person_id>/classes/", views.person_classes, name="classes"),
+    path("<id:person_id>/password/", views.person_password, name="password"),
     path("credentials/", views.credential_classes, name="credential_classes"),
     path("credentials/<id:class_id>/", views.class_credentials, name="class_credentials"),
 ]

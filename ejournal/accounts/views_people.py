@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ejournal.access import people as access_people
@@ -188,6 +189,7 @@ def _detail(
         "credentials_allowed": card.credential_class is not None
         and access_people.credential_classes(user).filter(pk=card.credential_class.pk).exists(),
         "link_code_allowed": access_people.may_issue_link_code(user, person),
+        "password_allowed": credentials.may_issue_from_card(user, person),
     }
     if can_manage:
         # Only roles the person may hold with theirs (no administrator for a student); none is preselected.
@@ -298,6 +300,31 @@ def _confirm_role(request: HttpRequest, user: User, person: User, role: str) -> 
             return redirect("people:detail", person_id=person.pk)
     context = {"person": person, "role": role, "role_label": Role(role).label, "error": error}
     return render(request, "people/role_confirm.html", context, status=status)
+
+
+@login_required
+@require_POST
+def person_password(request: HttpRequest, person_id: int) -> HttpResponse:
+    """«Выдать одноразовый пароль» from the card (a teacher or a deputy who forgot theirs is on no class's page).
+    The first POST only says what happens; `confirm=1` issues and shows the password once, with its slip."""
+    user, person = _manage_target(request, person_id)
+    credentials.require_person(user, person)
+    if request.POST.get("confirm") != "1":
+        return render(request, "people/password_confirm.html", {"person": person})
+    try:
+        issued = credentials.issue_person_credentials(actor=user, person=person, request=request)
+    except NotFound:
+        raise
+    except DomainError as e:
+        return _detail(request, person, error=e.message, status=e.status)
+    return _issued_page(
+        request,
+        [issued],
+        heading=f"Пароль выдан: {person.full_name}",
+        back=(reverse("people:detail", args=[person.pk]), f"← {person.full_name}"),
+        pdf_name=f"login-{person.pk}.pdf",
+        instruction=credentials.CARD_INSTRUCTION,
+    )
 
 
 FOUND_LIMIT = 20
@@ -438,28 +465,46 @@ def class_credentials(request: HttpRequest, class_id: int) -> HttpResponse:
         except DomainError as e:
             error, status = e.message, e.status
         else:
-            return _issued_page(request, group, issued)
+            return _issued_page(
+                request,
+                issued,
+                heading=f"Пароли выданы: {group.name}",
+                back=(reverse("people:class_credentials", args=[group.pk]), "← К списку класса"),
+                pdf_name=f"logins-{group.pk}.pdf",
+            )
     rows = credentials.credential_roster(user=user, class_group=group)
     context = {"group": group, "rows": rows, "error": error, "issuable_count": sum(r.issuable for r in rows)}
     return render(request, "people/credentials.html", context, status=status)
 
 
-def _issued_page(request: HttpRequest, group: ClassGroup, issued: list[credentials.IssuedCredential]) -> HttpResponse:
+def _issued_page(
+    request: HttpRequest,
+    issued: list[credentials.IssuedCredential],
+    *,
+    heading: str,
+    back: tuple[str, str],
+    pdf_name: str,
+    instruction: str = credentials.INSTRUCTION,
+) -> HttpResponse:
     """The passwords in clear, once: on the page and in the PDF embedded in it (nothing kept on the server)."""
+    user = current_user(request)
     pdf = credentials.slips_pdf(
-        school_name=group.school.name,
+        school_name=user.school.name,  # type: ignore[union-attr]
         site=settings.SITE_URL,
         issued=issued,
-        on=_user_school_today(current_user(request)),
+        on=_user_school_today(user),
+        instruction=instruction,
     )
     response = render(
         request,
         "people/credentials_issued.html",
         {
-            "group": group,
+            "heading": heading,
+            "back_url": back[0],
+            "back_label": back[1],
             "issued": issued,
             "pdf_data": base64.b64encode(pdf).decode(),
-            "pdf_name": f"logins-{group.pk}.pdf",
+            "pdf_name": pdf_name,
             "site": settings.SITE_URL,
         },
     )

@@ -266,6 +266,7 @@ MATRIX: dict[str, Entry] = {
     "people:guardians": P(ADMIN),
     "people:guardian_remove": P(ADMIN),
     "people:classes": P(ADMIN),
+    "people:password": P(ADMIN, data={"confirm": "1"}),
     "people:credential_classes": G(ADMIN, "class_teacher"),
     "people:class_credentials": G(ADMIN, "class_teacher"),
     # --- school structure -----------------------------------------------------------------------------------
@@ -421,6 +422,7 @@ MATRIX: dict[str, Entry] = {
     "api-person-activate": P(ADMIN),
     "api-person-roles": P(ADMIN),
     "api-person-role": P(ADMIN, method="delete"),
+    "api-person-password": P(ADMIN, json=True),
     "api-class-credentials": G(ADMIN, "class_teacher"),
     "api-audit-events": G(READERS),
     "api-audit-usage": G(MGMT),

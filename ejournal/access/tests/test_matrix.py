@@ -8,8 +8,9 @@ One sweep over a world of two schools (world.py) checks, and prints:
   a student and a parent, the students of a class the teacher has nothing to do with) and for the
   sentinel СНИЛС and birth date (only the administrator and the director see them);
 - refused writes: nothing in the database changed;
-- credentials and Госуслуги link codes for every issuer × target's roles (matrix_spec.CREDENTIAL_TARGETS),
-  and /admin/ for every actor (issue 13).
+- credentials and Госуслуги link codes for every issuer × target's roles (matrix_spec.CREDENTIAL_TARGETS):
+  the link-code page, the class's page and API, the card's one-time password and its API; and /admin/ for
+  every actor (issue 13).
 
 A pattern without an entry fails the test with its name. The whole sweep is one test so that the world
 is built once (about 4,000 requests: ~40 s on a free core of the test machines).
@@ -250,6 +251,9 @@ class Sweep:
                 ok = r.status_code == 200 if expect else (to_login(r) if actor == "anonymous" else r.status_code == 404)
                 if not ok:
                     wrong.append(f"link code {what}: {r.status_code}")
+        # The card's «Выдать одноразовый пароль» and its API: the refusals now, the issuing last (it ends the
+        # target's sessions, and most targets are actors of this sweep).
+        wrong += self.card_passwords(targets, allowed_pass=False)
         # The class page and its API only for people on 5А's list; the refusals first, then the issuing.
         for allowed_pass in (False, True):
             for target_key in spec.ON_CLASS_LIST:
@@ -270,6 +274,34 @@ class Sweep:
                         ok = page.status_code == 404 and api.status_code == 404 and not changed
                     if not ok:
                         wrong.append(f"class credentials {actor} → {target_key}: {page.status_code}/{api.status_code}")
+        wrong += self.card_passwords(targets, allowed_pass=True)
+        return wrong
+
+    def card_passwords(self, targets: dict[str, User], *, allowed_pass: bool) -> list[str]:
+        """Issue 13, part E: a one-time password from the person's card (people:password, confirmed) and the
+        API (api-person-password) — whom CREDENTIAL_TARGETS allows but for the class teacher, who issues on
+        the class's page only; everyone else 404 and the password unchanged."""
+        wrong: list[str] = []
+        for target_key, allowed in spec.CREDENTIAL_TARGETS.items():
+            target = targets[target_key]
+            card = reverse("people:password", args=[target.pk])
+            api = reverse("api-person-password", args=[target.pk])
+            for actor in spec.ACTORS:
+                expect = actor in allowed - {"class_teacher"}
+                if expect != allowed_pass:
+                    continue
+                before = User.objects.get(pk=target.pk).password
+                page_r = self.request(actor, "post", card, {"confirm": "1"})
+                api_r = self.request(actor, "post", api, as_json=True)
+                changed = User.objects.get(pk=target.pk).password != before
+                if expect:
+                    ok = page_r.status_code == 200 and api_r.status_code == 201 and changed
+                elif actor == "anonymous":
+                    ok = to_login(page_r) and api_r.status_code in (401, 403) and not changed
+                else:
+                    ok = page_r.status_code == 404 and api_r.status_code == 404 and not changed
+                if not ok:
+                    wrong.append(f"card password {actor} → {target_key}: {page_r.status_code}/{api_r.status_code}")
         return wrong
 
 

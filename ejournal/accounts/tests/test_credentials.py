@@ -141,3 +141,67 @@ def test_slips_pdf_has_eight_slips_a_page_with_login_and_password(small_school):
     for credential in issued:
         stored = User.objects.get(pk=credential.person_id).password
         assert credential.password not in stored and stored.startswith(("md5$", "argon2", "pbkdf2"))
+
+
+# --- issue 13, part E: a one-time password for one person (staff included) from their card ------------------
+
+
+def test_the_administrator_gives_a_teacher_a_one_time_password(small_school, client):
+    from ejournal.accounts.models import UserSession
+
+    s = small_school
+    s.teacher.set_password("старый-пароль-учителя")
+    s.teacher.save()
+    client.force_login(s.teacher)
+    assert UserSession.objects.filter(user=s.teacher).exists()
+
+    issued = credentials.issue_person_credentials(actor=s.admin, person=s.teacher)
+    teacher = User.objects.get(pk=s.teacher.pk)
+    assert issued.login == teacher.username and issued.role == "учитель"
+    assert teacher.check_password(issued.password) and not teacher.check_password("старый-пароль-учителя")
+    assert teacher.must_change_password
+    assert not UserSession.objects.filter(user=s.teacher).exists()
+    assert client.get("/")["Location"].startswith("/accounts/login/")
+    [change] = PersonChange.objects.filter(person=teacher, field=PersonChange.PASSWORD)
+    assert change.actor == s.admin and change.new_value == "выдан одноразовый пароль"
+    [event] = SecurityEvent.objects.filter(kind=EventKind.CREDENTIALS_ISSUED, subject=teacher)
+    assert event.actor == s.admin and event.details == {"count": 1, "user_ids": [teacher.pk], "sessions_ended": 1}
+    assert issued.password not in event.summary + str(event.details)
+
+
+@pytest.mark.parametrize("who", ["class_teacher", "director", "deputy", "teacher"])
+def test_nobody_but_the_administrator_issues_from_the_card(small_school, who):
+    s = small_school
+    target = s.students_5a[0] if who == "class_teacher" else s.teacher2
+    with pytest.raises(NotFound):
+        credentials.issue_person_credentials(actor=getattr(s, who), person=target)
+    assert not User.objects.get(pk=target.pk).has_usable_password()
+
+
+def test_not_to_themselves_nor_to_another_school(small_school, other_school):
+    s = small_school
+    for actor, person in ((s.admin, s.admin), (other_school.admin, s.teacher), (s.admin, other_school.teacher)):
+        with pytest.raises(NotFound):
+            credentials.issue_person_credentials(actor=actor, person=person)
+    assert not SecurityEvent.objects.filter(kind=EventKind.CREDENTIALS_ISSUED).exists()
+
+
+def test_a_deactivated_person_gets_no_password(small_school):
+    s = small_school
+    people.set_active(actor=s.admin, person=s.teacher, active=False)
+    with pytest.raises(ValidationFailed):
+        credentials.issue_person_credentials(actor=s.admin, person=s.teacher)
+
+
+def test_the_card_slip_names_the_administrator(small_school):
+    s = small_school
+    issued = credentials.issue_person_credentials(actor=s.admin, person=s.deputy)
+    pdf = credentials.slips_pdf(
+        school_name=s.school.name,
+        site="https://ej.example",
+        issued=[issued],
+        on=dt.date(2026, 9, 1),
+        instruction=credentials.CARD_INSTRUCTION,
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert issued.password in text and issued.login in text and "администратору" in text

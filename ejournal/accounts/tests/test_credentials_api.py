@@ -65,3 +65,36 @@ def test_another_class_or_outsider_is_404_and_nothing_changes(client, small_scho
     assert client.post(url(s.class_5a), body, content_type="application/json").status_code == 404
     assert not User.objects.get(pk=s.students_5a[0].pk).has_usable_password()
     assert client.post(url(s.class_5a), {}, content_type="application/json").status_code == 422
+
+
+# --- issue 13, part E: one person's one-time password (staff included) -------------------------------------
+
+
+def person_url(person) -> str:
+    return reverse("api-person-password", args=[person.pk])
+
+
+def test_the_administrator_gives_a_teacher_a_one_time_password(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    response = client.post(person_url(s.teacher), content_type="application/json")
+    body = response.json()
+    assert response.status_code == 201 and response["Cache-Control"] == "no-store"
+    teacher = User.objects.get(pk=s.teacher.pk)
+    assert (body["id"], body["username"], body["role"]) == (teacher.pk, teacher.username, "учитель")
+    assert teacher.check_password(body["password"]) and teacher.must_change_password
+    assert SecurityEvent.objects.filter(kind=EventKind.CREDENTIALS_ISSUED, subject=teacher).count() == 1
+
+
+def test_the_person_api_refuses_the_administrator_themselves_and_everyone_else(client, small_school, other_school):
+    s = small_school
+    client.force_login(s.admin)
+    assert client.post(person_url(s.admin), content_type="application/json").status_code == 404
+    for actor in (s.class_teacher, s.director, s.deputy, other_school.admin):
+        client.force_login(actor)
+        for person in (s.teacher, s.students_5a[0]):
+            assert client.post(person_url(person), content_type="application/json").status_code == 404
+    client.logout()
+    assert client.post(person_url(s.teacher), content_type="application/json").status_code == 403
+    assert not User.objects.get(pk=s.teacher.pk).has_usable_password()
+    assert not SecurityEvent.objects.filter(kind=EventKind.CREDENTIALS_ISSUED).exists()

@@ -132,3 +132,63 @@ def test_first_login_with_the_one_time_password_forces_a_new_one(client, small_s
     response = client.post(reverse("login"), {"username": student.username, "password": password})
     assert response.status_code == 302
     assert client.get(reverse("home"))["Location"] == reverse("password_change")
+
+
+# --- issue 13, part E: «Выдать одноразовый пароль» on the person's card -------------------------------------
+
+
+def test_the_card_issues_a_teacher_a_one_time_password_after_a_confirmation(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    card = client.get(reverse("people:detail", args=[s.teacher.pk])).content.decode()
+    url = reverse("people:password", args=[s.teacher.pk])
+    assert f'action="{url}"' in card and "Выдать одноразовый пароль" in card
+
+    response = client.post(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Текущий пароль перестанет действовать; все сеансы будут завершены" in body
+    assert 'name="confirm" value="1"' in body
+    assert not User.objects.get(pk=s.teacher.pk).has_usable_password()
+
+    response = client.post(url, {"confirm": "1"})
+    body = response.content.decode()
+    teacher = User.objects.get(pk=s.teacher.pk)
+    password = re.search(r"<td><code>([^<]+)</code></td></tr>", body)
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store" and password is not None
+    assert teacher.check_password(password.group(1)) and teacher.must_change_password
+    assert f"Пароль выдан: {teacher.full_name}" in body
+    slip = "".join(p.extract_text() for p in issued_pdf(body).pages)
+    assert password.group(1) in slip and teacher.username in slip
+
+
+def test_the_card_offers_no_password_for_the_administrator_themselves(client, small_school):
+    s = small_school
+    client.force_login(s.admin)
+    card = client.get(reverse("people:detail", args=[s.admin.pk])).content.decode()
+    assert "Выдать одноразовый пароль" not in card
+    assert client.post(reverse("people:password", args=[s.admin.pk]), {"confirm": "1"}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["class_teacher", "director", "deputy"])
+def test_others_get_404_on_the_cards_password(client, small_school, who):
+    s = small_school
+    client.force_login(getattr(s, who))
+    for person in (s.teacher, s.students_5a[0]):
+        for data in ({}, {"confirm": "1"}):
+            assert client.post(reverse("people:password", args=[person.pk]), data).status_code == 404
+    assert not User.objects.get(pk=s.teacher.pk).has_usable_password()
+    assert not User.objects.get(pk=s.students_5a[0].pk).has_usable_password()
+
+
+def test_the_director_reads_the_card_without_the_password_button(client, small_school):
+    client.force_login(small_school.director)
+    card = client.get(reverse("people:detail", args=[small_school.teacher.pk])).content.decode()
+    assert "Выдать одноразовый пароль" not in card
+
+
+def test_another_schools_admin_gets_404_on_the_cards_password(client, small_school, other_school):
+    client.force_login(other_school.admin)
+    response = client.post(reverse("people:password", args=[small_school.teacher.pk]), {"confirm": "1"})
+    assert response.status_code == 404
+    assert not User.objects.get(pk=small_school.teacher.pk).has_usable_password()

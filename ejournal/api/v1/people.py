@@ -1,4 +1,4 @@
-"""REST API of people, roles and class credentials; the same rules as the pages.
+"""REST API of people, roles and credentials (a class's, or one person's); the same rules as the pages.
 
 The administrator changes people, the director reads them, everyone else gets 404. Credentials of a class
 are issued by its class teacher or the administrator; the one-time passwords come back once, in the
@@ -233,6 +233,19 @@ class PersonRole(PeopleView):
         return self.answer(person)
 
 
+class PersonPassword(PeopleView):
+    """A new one-time password for one person (staff included), as «Выдать одноразовый пароль» on the card:
+    the administrator, for anyone of the school but themselves; the person's sessions end."""
+
+    @extend_schema(request=None, responses={201: IssuedCredentialSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        person = self.person()
+        issued = credentials.issue_person_credentials(actor=_user(request), person=person, request=request)
+        response = Response(IssuedCredentialSerializer(issued).data, status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class ClassCredentials(generics.GenericAPIView):
     """The class's students and their parents with the state of their credentials; POST issues passwords."""
 
@@ -270,5 +283,6 @@ urlpatterns = [
     path("people/<id:pk>/activate/", PersonActivate.as_view(), name="api-person-activate"),
     path("people/<id:pk>/roles/", PersonRoles.as_view(), name="api-person-roles"),
     path("people/<id:pk>/roles/<str:role>/", PersonRole.as_view(), name="api-person-role"),
+    path("people/<id:pk>/password/", PersonPassword.as_view(), name="api-person-password"),
     path("people/credentials/<id:class_id>/", ClassCredentials.as_view(), name="api-class-credentials"),
 ]
