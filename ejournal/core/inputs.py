@@ -55,14 +55,24 @@ def parse_id(raw: object, name: str) -> int | None:
     return value
 
 
+def count_or_none(raw: object, *, low: int = 0, high: int = MAX_OFFSET) -> int | None:
+    """A small non-negative count (an offset, a number of days) between `low` and `high`; None for anything
+    else. ASCII digits only: "²".isdigit() is true, yet int("²") raises."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+        return None
+    return int(text)
+
+
 def parse_count(raw: object, name: str, *, default: int, low: int = 0, high: int = MAX_OFFSET) -> int:
     """A small non-negative count (an offset, a number of days): empty is the default, others refused."""
     text = str(raw).strip() if raw is not None else ""
     if not text:
         return default
-    if not text.isascii() or not text.isdigit() or len(text) > 10 or not low <= int(text) <= high:
+    value = count_or_none(text, low=low, high=high)
+    if value is None:
         raise BadInput(f"Неверный параметр «{name}»: нужно целое число от {low} до {high}.", field=name)
-    return int(text)
+    return value
 
 
 class IdConverter:
@@ -113,6 +123,23 @@ def parse_date(raw: object, name: str) -> dt.date | None:
             field=name,
         )
     return day
+
+
+def month_or_none(raw: object) -> dt.date | None:
+    """The first day of a month written YYYY-MM, between 1900 and 2200; None for anything else (the month
+    after December 9999 cannot be computed, so its span would be a 500)."""
+    text = str(raw).strip() if raw is not None else ""
+    if len(text) != 7 or text[4] != "-":
+        return None
+    return date_or_none(f"{text}-01")
+
+
+def dotted_date_or_none(raw: object) -> dt.date | None:
+    """A date as people write it (ДД.ММ.ГГГГ) or YYYY-MM-DD, between 1900 and 2200; None for anything else."""
+    text = str(raw).strip() if raw is not None else ""
+    if len(text) == 10 and text[2] == "." and text[5] == ".":
+        text = f"{text[6:]}-{text[3:5]}-{text[:2]}"
+    return date_or_none(text)
 
 
 # --- numbers ------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 
 from ejournal.core import inputs
+from ejournal.core.errors import ValidationFailed
 from ejournal.core.inputs import BadInput
 
 
@@ -67,3 +68,15 @@ class IdField(serializers.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", inputs.MAX_ID)
         super().__init__(**kwargs)
+
+
+def period_param(request: Request) -> int | None:
+    """`?period=` of the journal's endpoints (grid, overview, period-mark history): empty is the current
+    period; anything but an id is a 422, as these endpoints have always answered."""
+    raw = (request.query_params.get("period") or "").strip()
+    if not raw:
+        return None
+    period_id = inputs.id_or_none(raw)
+    if period_id is None:
+        raise ValidationFailed("Период указан неверно.", field="period")
+    return period_id

@@ -22,13 +22,14 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.api.v1.errors import raise_first_error
+from ejournal.api.v1.inputs import period_param
+from ejournal.api.v1.journal_grid import GridSerializer, grid_payload
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
 from ejournal.journal import lessons as lesson_records
 from ejournal.journal import listing, lookups, payloads, period_marks, periods, selectors, services
 from ejournal.journal.models import PeriodMarkKind
-from ejournal.journal.selectors import Grid
 from ejournal.schools.models import ClassGroup, Period
 
 
@@ -162,66 +163,6 @@ class ClosureInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-def grid_payload(grid: Grid) -> dict[str, Any]:
-    """The grid as JSON: lessons in date order; per student the cells in the same order (null where the
-    student was not in the class that day), the figures and the period mark."""
-    return {
-        "assignment": grid.assignment_id,
-        "title": grid.title,
-        "teacher": grid.teacher_name,
-        "period": {
-            "id": grid.period.pk,
-            "name": grid.period.name,
-            "start": grid.period.start.isoformat(),
-            "end": grid.period.end.isoformat(),
-        },
-        "periods": [{"id": p.pk, "name": p.name} for p in grid.periods],
-        "mode": grid.mode,
-        "locked": grid.locked,
-        "norm": grid.norm,
-        "kinds": [{"id": k.id, "code": k.code, "name": k.name, "weight": str(k.weight)} for k in grid.kinds],
-        "lessons": [
-            {
-                "id": lesson.id,
-                "date": lesson.date.isoformat(),
-                "number": lesson.number,
-                "topic": lesson.topic,
-                "kind": lesson.kind_id,
-                "homework": lesson.homework,
-                "homework_due": lesson.homework_due.isoformat() if lesson.homework_due else None,
-                "editable": lesson.editable,
-            }
-            for lesson in grid.lessons
-        ],
-        "students": [
-            {
-                "id": row.student_id,
-                "name": row.name,
-                "enrolled_from": row.enrolled_from.isoformat() if row.enrolled_from else None,
-                "enrolled_to": row.enrolled_to.isoformat() if row.enrolled_to else None,
-                "average": str(row.average) if row.average is not None else None,
-                "marks_count": row.marks_count,
-                "below_norm": row.below_norm,
-                "suggestion": row.suggestion,
-                "period_mark": row.period_mark,
-                "period_mark_version": row.period_mark_version,
-                "cells": [
-                    None
-                    if cell is None
-                    else {
-                        "text": cell.text,
-                        "version": cell.version,
-                        "attendance": cell.attendance,
-                        "marks": [{"value": v, "kind": k, "comment": c, "late": late} for v, k, c, late in cell.marks],
-                    }
-                    for cell in row.cells
-                ],
-            }
-            for row in grid.rows
-        ],
-    }
-
-
 # --- views ---------------------------------------------------------------------------------------------
 
 
@@ -251,16 +192,13 @@ class JournalList(APIView):
 class JournalGrid(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("period", int, description="Период; без него — текущий")],
-        responses={200: OpenApiTypes.OBJECT},
-        summary="Сетка журнала: ученики × уроки периода",
+        responses={200: GridSerializer},
+        summary="Сетка журнала: ученики × уроки периода, с отметками из другого класса (только чтение)",
     )
     def get(self, request: Request, assignment_id: int) -> Response:
         user = _user(request)
-        raw = request.query_params.get("period")
-        if raw is not None and not raw.isdigit():
-            raise ValidationFailed("Период указан неверно.", field="period")
         grid = selectors.journal_grid(
-            user=user, assignment=assignment_id, period=lookups.period_for(user, int(raw) if raw else None)
+            user=user, assignment=assignment_id, period=lookups.period_for(user, period_param(request))
         )
         return Response(grid_payload(grid))
 
@@ -407,8 +345,7 @@ class PeriodMarkHistoryView(APIView):
         kind = request.query_params.get("kind") or PeriodMarkKind.PERIOD
         if kind not in PeriodMarkKind.values:
             raise ValidationFailed("Неизвестный вид итоговой отметки.", field="kind")
-        raw = request.query_params.get("period")
-        period = lookups.period_for(user, int(raw) if raw and raw.isdigit() else None)
+        period = lookups.period_for(user, period_param(request))
         history = selectors.period_mark_history(
             user=user, assignment=assignment, student=student, kind=kind, period=period
         )

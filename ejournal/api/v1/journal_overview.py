@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ejournal.accounts.models import User
-from ejournal.core.errors import ValidationFailed
+from ejournal.api.v1.inputs import period_param
 from ejournal.journal.overview import ClassOverview, OverviewRow, class_overview
 
 # The absence reasons by name, in the order of overview.MISSED_CODES (б, у, п, н).
@@ -87,10 +87,7 @@ class ClassOverviewView(APIView):
     )
     def get(self, request: Request, class_id: int) -> Response:
         user: User = request.user  # type: ignore[assignment]
-        raw = request.query_params.get("period")
-        if raw and not raw.isdigit():
-            raise ValidationFailed("Период указан неверно.", field="period")
-        period = int(raw) if raw else None
+        period = period_param(request)
         return Response(overview_payload(class_overview(user=user, class_group=class_id, period=period)))
 
 

@@ -33,6 +33,25 @@ def test_dates_are_bounded() -> None:
         inputs.parse_date("9999-12-31", "date")
 
 
+def test_months_and_dotted_dates_are_bounded() -> None:
+    assert inputs.month_or_none("2026-11") == dt.date(2026, 11, 1)
+    assert inputs.dotted_date_or_none("01.09.2026") == inputs.dotted_date_or_none("2026-09-01") == dt.date(2026, 9, 1)
+    # The month after December 9999 cannot be computed: a keeping report for it was a 500.
+    for hostile in ("9999-12", "0001-01", "2026-13", "2026-1", "2026-11-01", "²⁰²⁶-11", ""):
+        assert inputs.month_or_none(hostile) is None, hostile
+    for hostile in ("31.12.9999", "01.01.0001", "31.02.2026", "1.9.2026", "01.09.26", "вчера"):
+        assert inputs.dotted_date_or_none(hostile) is None, hostile
+
+
+def test_counts_read_ascii_digits_only() -> None:
+    assert inputs.count_or_none("0") == 0 and inputs.count_or_none("14", low=1, high=365) == 14
+    # "²".isdigit() is true but int("²") raises: the private parsers this replaced answered 500 to it.
+    for hostile in ("²", "٣", "-1", "1.5", "9" * 11, " ", None):
+        assert inputs.count_or_none(hostile) is None, hostile
+    assert inputs.count_or_none("0", low=1) is None and inputs.count_or_none("366", high=365) is None
+    assert inputs.id_or_none("²") is None
+
+
 def test_numbers_are_finite() -> None:
     assert inputs.parse_decimal("4,5", "x") == Decimal("4.5")
     for hostile in ("NaN", "Infinity", "-inf", "1e400", "abc", float("nan")):

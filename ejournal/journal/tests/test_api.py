@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 from ejournal.journal.models import Mark, PeriodClosure, PeriodMark
 
 MONDAY = dt.date(2026, 12, 21)
+# The grid API: the selector's nine queries (journal.selectors.journal_grid); force_authenticate reads no session.
+GRID_QUERIES = 9
 
 
 @pytest.fixture
@@ -35,6 +37,62 @@ def test_grid_as_json(api, journal):
     row = next(r for r in data["students"] if r["id"] == s.students_5a[0].pk)
     assert row["cells"][column]["text"] == "5/4" and row["average"] == "4.50"
     assert api.get(reverse("api-journal-grid", args=[s.math_5a.pk]), {"period": "x"}).status_code == 422
+    # Superscript digits pass str.isdigit() and then fail int(): these endpoints answered 500.
+    assert api.get(reverse("api-journal-grid", args=[s.math_5a.pk]), {"period": "²"}).status_code == 422
+    history = reverse("api-journal-period-mark-history", args=[s.math_5a.pk, s.students_5a[0].pk])
+    assert api.get(history, {"period": "²"}).status_code == 422
+    api.force_authenticate(s.class_teacher)
+    overview = reverse("api-journal-class-overview", args=[s.class_5a.pk])
+    assert api.get(overview, {"period": "²"}).status_code == 422
+
+
+def test_grid_lists_a_transferred_students_earlier_marks_read_only(api, transfer, django_assert_max_num_queries):
+    """5Б's grid: the marks she got in 5А before the transfer count in her average (journal.counting) and come
+    with their date, kind, weight and class, read-only; the page shows them in «Из др. кл.»."""
+    s, j = transfer.s, transfer.j
+    api.force_authenticate(s.teacher2)
+    url = reverse("api-journal-grid", args=[transfer.math_5b.pk])
+    api.get(url, {"period": j.q2.pk})
+    with django_assert_max_num_queries(GRID_QUERIES):  # the marks from elsewhere cost no query of their own
+        response = api.get(url, {"period": j.q2.pk})
+    assert response.status_code == 200
+    rows = {r["id"]: r for r in response.json()["students"]}
+    moved = rows[transfer.student.pk]
+    assert moved["average"] == "2.83" and moved["marks_count"] == 5
+    answer = j.kinds["answer"]  # the default kind, weight 1
+    assert moved["foreign_marks"] == [
+        {
+            "date": lesson.date.isoformat(),
+            "value": "2",
+            "kind": answer.pk,
+            "kind_name": answer.name,
+            "weight": "1.00",
+            "comment": "",
+            "source": "5А",
+            "read_only": True,
+        }
+        for lesson in transfer.before[:3]
+    ]
+    # Her own marks in 5Б stay in the cells; nobody else has marks from elsewhere.
+    assert sorted(c["text"] for c in moved["cells"] if c and c["text"]) == ["3", "4"]
+    assert all(row["foreign_marks"] == [] for sid, row in rows.items() if sid != transfer.student.pk)
+    # The former class's journal lists her 5Б marks the same way (the test with its weight 2).
+    api.force_authenticate(s.teacher)
+    old = api.get(reverse("api-journal-grid", args=[s.math_5a.pk]), {"period": j.q2.pk}).json()
+    earlier = next(r for r in old["students"] if r["id"] == transfer.student.pk)["foreign_marks"]
+    assert [(m["value"], m["weight"], m["source"]) for m in earlier] == [("4", "2.00", "5Б"), ("3", "1.00", "5Б")]
+
+
+def test_the_schema_documents_the_grid_and_its_marks_from_elsewhere(api, journal):
+    api.force_authenticate(journal.s.admin)
+    schema = api.get(reverse("api-schema"), {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert set(components["ForeignMark"]["properties"]) == {
+        "date", "value", "kind", "kind_name", "weight", "comment", "source", "read_only",
+    }  # fmt: skip
+    assert components["GridStudent"]["properties"]["foreign_marks"]["items"]["$ref"].endswith("/ForeignMark")
+    grid = schema["paths"]["/api/v1/journal/{assignment_id}/grid/"]["get"]["responses"]["200"]
+    assert grid["content"]["application/json"]["schema"]["$ref"].endswith("/Grid")
 
 
 def test_grid_scope(api, journal, other_school):
