@@ -57,6 +57,23 @@ def test_bad_filters_are_refused_in_russian(client, small_school):
     assert client.get("/audit/usage/", {"idle": "0"}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"end": "0001-01-01"},  # the default start, 29 days before, was an OverflowError (500)
+        {"start": "9999-12-31", "end": "9999-12-31"},  # so was the day after the end
+        {"start": "٢٠٢٦-١١-٠١"},
+        {"idle": "²"},  # isdigit() but not int()
+    ],
+)
+def test_hostile_filters_of_usage_are_refused_not_a_500(client, small_school, query):
+    client.force_login(small_school.admin)
+    for url in ("/audit/usage/", "/api/v1/audit/usage/"):
+        response = client.get(url, query)
+        assert response.status_code == 422, url
+        assert ("между 1900 и 2200" if "idle" not in query else "от 1 до 365") in response.content.decode()
+
+
 def test_the_log_page_takes_the_same_queries_for_many_events(client, small_school, django_assert_max_num_queries):
     client.force_login(small_school.admin)
     for _ in range(30):
