@@ -21,8 +21,8 @@ from ejournal.schools import services as schools
 from ejournal.schools.models import AcademicYear, ClassGroup
 
 from . import cells
-from .kinds import SPECS, ImportKind, Layout, find_layout
-from .snapshot import ClassInfo, NameKey, Person, Snapshot, load_snapshot, name_key
+from .kinds import Layout
+from .snapshot import ClassInfo, NameKey, Person, Snapshot, name_key
 from .tables import Row
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
@@ -429,23 +429,3 @@ def _class_teacher(reader: Reader, plan: RowPlan, row: Row) -> Person | None:
     else:
         plan.error(column, f"учителя «{full}» в школе нет: сначала импортируйте сотрудников")
     return None
-
-
-def build_plan(*, kind: str, rows: list[Row], school_id: int, year: AcademicYear, start: dt.date) -> Plan:
-    """The plan of a file of one kind against the school as it is now. Raises TableError for a file whose
-    columns do not fit the kind."""
-    from .parents import plan_parents  # parents need the helpers above
-
-    spec = SPECS[kind]
-    layout = find_layout(spec, rows)
-    data = [r for r in rows if r.number > layout.header_row]
-    reader = Reader(layout, load_snapshot(school_id=school_id, year=year, start=start), start)
-    if kind == ImportKind.CLASSES:
-        plans = plan_classes(reader, data, year)
-    elif kind == ImportKind.STUDENTS:
-        plans = plan_students(reader, data, year)
-    elif kind == ImportKind.PARENTS:
-        plans = plan_parents(reader, data)
-    else:
-        plans = plan_staff(reader, data)
-    return Plan(plans)
