@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from ejournal.access import roles
+from ejournal.access.curriculum import can_edit_plan
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.spreadsheet import safe_text
@@ -167,8 +168,6 @@ def import_plan(*, actor: User, assignment: TeachingAssignment, filename: str, d
     Lessons already given on a topic stay linked to the same topic in the new plan (the k-th topic of the
     same title), so program execution does not lose what was taught when a teacher re-uploads a plan.
     """
-    from ejournal.access.curriculum import can_edit_plan
-
     roles.require(can_edit_plan(actor, assignment))
     rows = read_plan_file(filename, data)
     old_keys = _occurrence_keys(PlannedTopic.objects.filter(assignment=assignment).order_by("position"))

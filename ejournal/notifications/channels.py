@@ -10,7 +10,7 @@ import json
 import re
 import smtplib
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import requests
 from django.conf import settings
@@ -20,8 +20,7 @@ from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    from .models import Delivery, Message, Preferences
+from .models import Delivery, Message, Preferences, PushSubscription
 
 HTTP_TIMEOUT = 10
 _EMAIL_RE = re.compile(r"[^\s<>@]+@[^\s<>@]+")
@@ -75,8 +74,6 @@ def absolute_url(message: Message) -> str:
 
 
 def _preferences(delivery: Delivery) -> Preferences | None:
-    from .models import Preferences
-
     return Preferences.objects.filter(school_id=delivery.school_id, user_id=delivery.message.recipient_id).first()
 
 
@@ -87,8 +84,6 @@ class InAppChannel(Channel):
     disturbs = False
 
     def send(self, delivery: Delivery) -> None:
-        from .models import Message
-
         Message.objects.filter(pk=delivery.message_id, inbox_at=None).update(inbox_at=timezone.now())
 
 
@@ -143,14 +138,10 @@ class WebPushChannel(Channel):
         return bool(settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY)
 
     def reachable(self, prefs: Preferences, email: str) -> bool:
-        from .models import PushSubscription
-
         return self.configured() and PushSubscription.objects.filter(user_id=prefs.user_id).exists()
 
     def send(self, delivery: Delivery) -> None:
         from pywebpush import WebPushException, webpush
-
-        from .models import PushSubscription
 
         if not self.configured():
             raise ChannelError("Push-уведомления не настроены: нет ключей VAPID.", permanent=True)
