@@ -68,8 +68,14 @@ class ForeignMarkSerializer(serializers.Serializer):
     kind_name = serializers.CharField()
     weight = serializers.CharField(help_text="Вес вида работы, с которым отметка входит в средний балл")
     comment = serializers.CharField()
-    source = serializers.CharField(help_text="Где поставлена: «5А», или «5А, 1 группа» для урока другой подгруппы")
-    read_only = serializers.BooleanField(help_text="Всегда true: исправляется в журнале, где поставлена")
+    # `source` and `read_only` are also attributes of DRF's Field (the stubs type them); the serializer's
+    # metaclass takes declared fields off the class, so here they are only the payload's keys.
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text="Где поставлена: «5А», или «5А, 1 группа» для урока другой подгруппы"
+    )
+    read_only = serializers.BooleanField(  # type: ignore[assignment]
+        help_text="Всегда true: исправляется в журнале, где поставлена"
+    )
 
 
 class GridStudentSerializer(serializers.Serializer):
