@@ -7,7 +7,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from ejournal.core.models import SchoolScoped
+from ejournal.core.models import AppendOnly, SchoolScoped
 
 
 class Role(models.TextChoices):
@@ -100,8 +100,9 @@ class Guardianship(SchoolScoped):
         constraints = [models.UniqueConstraint(fields=["parent", "child"], name="guardianship_unique")]
 
 
-class PersonChange(SchoolScoped):
-    """One change to a person (append-only): who, when, which field, old and new value.
+class PersonChange(AppendOnly, SchoolScoped):
+    """One change to a person (append-only: the model refuses update and delete, and on PostgreSQL a trigger
+    too, migration 0006): who, when, which field, old and new value.
 
     `field` is a User field name or one of the relations below. The СНИЛС is never copied here: its row
     says only that it changed (both values empty).

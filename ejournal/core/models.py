@@ -1,4 +1,6 @@
-"""The base of every school-data model: a row belongs to exactly one school."""
+"""The base of every school-data model (a row belongs to exactly one school), and of append-only history."""
+
+from typing import Any, NoReturn
 
 from django.db import models
 
@@ -10,6 +12,35 @@ class SchoolScoped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """History is never rewritten in bulk either: `update()` and `delete()` refuse (so does bulk_update)."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Записи истории не изменяются.")
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("Записи истории не удаляются.")
+
+
+class AppendOnly(models.Model):
+    """A history table: rows are added, never changed or deleted (the model and its queryset refuse; each
+    table also gets a PostgreSQL trigger in a migration, see journal/migrations/0004). A correction is a
+    new row. Deleting what a row points at is refused by its PROTECT foreign keys."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Записи истории не изменяются.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionError("Записи истории не удаляются.")
 
 
 class WorkerBeat(models.Model):

@@ -16,7 +16,7 @@ from ejournal.core.time import daterange, ru_date
 from ejournal.schools.models import AcademicYear, ClassGroup, Holiday, Period
 
 from .models import Bell, Lesson, LessonOrigin, LessonStatus, TeachingAssignment, TimetableSlot
-from .rules import empty_lessons, groups_clash, require_same_school
+from .rules import groups_clash, remove_empty_lessons, require_same_school
 
 
 @dataclass(frozen=True)
@@ -117,12 +117,8 @@ def generate_lessons(
     stale = [key for key in have if key not in wanted]
     result = GenerationResult(kept=len(have) - len(stale))
     if stale:
-        removable = list(
-            empty_lessons(existing.filter(pk__in=[have_rooms[key][0] for key in stale])).values_list("pk", flat=True)
-        )
-        result.removed = len(removable)
+        result.removed = remove_empty_lessons(existing.filter(pk__in=[have_rooms[key][0] for key in stale]))
         result.kept += len(stale) - result.removed
-        Lesson.objects.filter(pk__in=removable).delete()
     # A room changed in the grid reaches the lessons already made from it.
     new_rooms: dict[str, list[int]] = {}
     for key, (pk, room) in have_rooms.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 
 from ejournal.access import roles
 from ejournal.accounts.models import User
@@ -32,3 +32,27 @@ def groups_clash(a: TeachingAssignment, b: TeachingAssignment) -> bool:
 def empty_lessons(lessons: QuerySet[Lesson]) -> QuerySet[Lesson]:
     """Lessons nothing was written into yet: they can be removed or re-generated freely."""
     return lessons.filter(topic="", marks__isnull=True, attendance__isnull=True, homework__isnull=True)
+
+
+def remove_empty_lessons(lessons: QuerySet[Lesson]) -> int:
+    """Delete the empty ones of `lessons`, keeping any that something still points at: a lesson whose mark
+    was set and removed again is empty but keeps its history (journal.ChangeRecord protects it, and the
+    history is never deleted). Found from the refusal itself, so curriculum needs no knowledge of the
+    journal; another round only when such lessons exist. Returns how many went."""
+    pks = set(empty_lessons(lessons).values_list("pk", flat=True))
+    while pks:
+        try:
+            # The refusal comes while Django collects what to delete, before any DELETE: no savepoint needed.
+            Lesson.objects.filter(pk__in=pks).delete()
+            return len(pks)
+        except ProtectedError as refused:
+            kept = {
+                getattr(row, field.attname)
+                for row in refused.protected_objects
+                for field in type(row)._meta.concrete_fields
+                if field.is_relation and field.related_model is Lesson
+            }
+            if not kept & pks:
+                raise
+            pks -= kept
+    return 0

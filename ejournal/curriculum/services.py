@@ -31,7 +31,7 @@ from .lessons import (
     restore_lesson,
 )
 from .models import CurriculumHours, Lesson, Subject, TeachingAssignment
-from .rules import empty_lessons, require_same_school
+from .rules import remove_empty_lessons, require_same_school
 from .timetable import BellTimes, clear_slot, set_bells, set_cell_slot, set_slot
 
 __all__ = [
@@ -215,5 +215,5 @@ def end_assignment(*, actor: User, assignment: TeachingAssignment, last_day: dt.
         raise ValidationFailed(f"Дата окончания {ru_date(last_day)} позже конца учебного года.")
     assignment.end = last_day
     assignment.save(update_fields=["end"])
-    empty_lessons(Lesson.objects.filter(assignment=assignment, date__gt=last_day)).delete()
+    remove_empty_lessons(Lesson.objects.filter(assignment=assignment, date__gt=last_day))
     return assignment

@@ -20,12 +20,13 @@ from django.core.files.base import File
 from django.db import transaction
 
 from ejournal.accounts.models import User
+from ejournal.core import time as clock
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.curriculum.models import Lesson
 
-from . import clock
+from . import history
 from .lessons import begin_lesson_write, next_lesson_date
-from .models import ChangeKind, ChangeRecord, Homework, HomeworkAttachment
+from .models import ChangeKind, Homework, HomeworkAttachment
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5  # per homework
@@ -201,16 +202,8 @@ def check_file(upload: File) -> CheckedFile:
 
 
 def _history(actor: User, lesson: Lesson, old: str, new: str, reason: str) -> None:
-    ChangeRecord.objects.create(
-        school_id=lesson.school_id,
-        at=clock.now(),
-        actor=actor,
-        kind=ChangeKind.ATTACHMENT,
-        lesson=lesson,
-        old_value=old,
-        new_value=new,
-        reason=reason[:500],
-    )
+    kind = ChangeKind.ATTACHMENT
+    history.record(school_id=lesson.school_id, actor=actor, kind=kind, lesson=lesson, old=old, new=new, reason=reason)
 
 
 def _label(attachment: HomeworkAttachment) -> str:

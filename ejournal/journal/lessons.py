@@ -9,12 +9,13 @@ from django.db.models import Count, Q
 
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
+from ejournal.core import time as clock
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, LessonStatus, PlannedTopic
 
-from . import clock, periods, signals
-from .models import ChangeKind, ChangeRecord, Homework, HomeworkAttachment, LessonWork, Mark, MarkKind
+from . import history, periods, signals
+from .models import ChangeKind, Homework, HomeworkAttachment, LessonWork, Mark, MarkKind
 from .services import lesson_kind, lock_lesson
 
 MAX_TOPIC = 500
@@ -40,17 +41,8 @@ def suggest_topic(lesson: Lesson) -> PlannedTopic | None:
     return None
 
 
-def _history(actor: User, lesson: Lesson, kind: str, old: str, new: str, reason: str) -> None:
-    ChangeRecord.objects.create(
-        school_id=lesson.school_id,
-        at=clock.now(),
-        actor=actor,
-        kind=kind,
-        lesson=lesson,
-        old_value=old,
-        new_value=new,
-        reason=reason[:500],
-    )
+def _history(actor: User, lesson: Lesson, kind: ChangeKind, old: str, new: str, reason: str) -> None:
+    history.record(school_id=lesson.school_id, actor=actor, kind=kind, lesson=lesson, old=old, new=new, reason=reason)
 
 
 def begin_lesson_write(actor: User, lesson: Lesson, reason: str) -> tuple[Lesson, str]:
@@ -178,15 +170,13 @@ def set_homework(
 
 
 def _announce_homework(actor: User, lesson: Lesson, text: str, due_date: dt.date | None) -> None:
-    transaction.on_commit(
-        lambda: signals.homework_changed.send(
-            sender=Homework,
-            school_id=lesson.school_id,
-            lesson_id=lesson.pk,
-            actor_id=actor.pk,
-            text=text,
-            due_date=due_date,
-        )
+    signals.homework_changed.send(  # in the transaction: the outbox row commits with the homework
+        sender=Homework,
+        school_id=lesson.school_id,
+        lesson_id=lesson.pk,
+        actor_id=actor.pk,
+        text=text,
+        due_date=due_date,
     )
 
 
@@ -204,33 +194,33 @@ def set_lesson_kind(*, actor: User, lesson: Lesson, kind: MarkKind, reason: str 
     now = clock.now()
     moved = list(Mark.objects.filter(lesson=lesson, kind=previous).order_by("student_id", "position"))
     records = [
-        ChangeRecord(
+        history.change(
             school_id=lesson.school_id,
             at=now,
             actor=actor,
             kind=ChangeKind.MARK,
             lesson=lesson,
             student_id=mark.student_id,
-            old_value=f"{mark.value} ({previous.name})",
-            new_value=f"{mark.value} ({kind.name})",
-            reason=reason[:500],
+            old=f"{mark.value} ({previous.name})",
+            new=f"{mark.value} ({kind.name})",
+            reason=reason,
         )
         for mark in moved
     ]
     Mark.objects.filter(pk__in=[m.pk for m in moved]).update(kind=kind, updated_at=now)
     records.append(
-        ChangeRecord(
+        history.change(
             school_id=lesson.school_id,
             at=now,
             actor=actor,
             kind=ChangeKind.LESSON_WORK,
             lesson=lesson,
-            old_value=previous.name,
-            new_value=kind.name,
-            reason=reason[:500],
+            old=previous.name,
+            new=kind.name,
+            reason=reason,
         )
     )
-    ChangeRecord.objects.bulk_create(records)
+    history.record_many(records)
     return len(moved)
 
 

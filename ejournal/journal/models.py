@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from ejournal.core.models import SchoolScoped
+from ejournal.core.models import AppendOnly, SchoolScoped
 
 
 class DeadlineKind(models.TextChoices):
@@ -145,8 +145,12 @@ class ChangeKind(models.TextChoices):
     CLOSURE = "closure", "закрытие периода"
 
 
-class ChangeRecord(SchoolScoped):
-    """Append-only history: who changed what, when, from which value to which, and why."""
+class ChangeRecord(AppendOnly, SchoolScoped):
+    """Append-only history: who changed what, when, from which value to which, and why.
+
+    Written only by `journal.history`. A stored row is never updated or deleted: the model and its
+    queryset refuse (core.models.AppendOnly), and on PostgreSQL a trigger too (migration 0004).
+    """
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -20,13 +20,13 @@ from django.db.models import Count, Q
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound
+from ejournal.core.time import school_today
 from ejournal.curriculum.models import CurriculumHours, Lesson, LessonStatus, TeachingAssignment
 from ejournal.schools.models import ClassGroup, Enrolment, Period
 
 from . import counting, scope
 from . import periods as journal_periods
 from .absences import Missed, Spans, missed_in_class, subgroups_of
-from .clock import school_today
 from .models import PeriodMark, PeriodMarkKind
 from .selectors import _full_name
 from .values import weighted_average

@@ -15,14 +15,15 @@ from django.db import transaction
 
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
+from ejournal.core import time as clock
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import TeachingAssignment
 from ejournal.schools import selectors as enrolment
 from ejournal.schools.models import Period
 
-from . import clock, counting, periods, scope, signals
-from .models import ChangeKind, ChangeRecord, PeriodClosure, PeriodMark, PeriodMarkKind
+from . import counting, history, periods, scope, signals
+from .models import ChangeKind, PeriodClosure, PeriodMark, PeriodMarkKind
 from .values import GRADES, PASS_FAIL, cell_version, parse_period_value, suggest_mark, weighted_average
 
 EXAM_GRADES = (9, 11)
@@ -283,30 +284,28 @@ def set_period_mark(
     new_text = value
     if value and state.is_deviation:
         new_text = f"{value} (предложено {suggested} по среднему {average})"
-    ChangeRecord.objects.create(
+    history.record(
         school_id=assignment.school_id,
         at=now,
         actor=actor,
         kind=ChangeKind.PERIOD_MARK,
-        student=student,
+        student_id=student.pk,
         target=target_of(
             kind, period_id=period.pk if period else None, year_id=group.year_id, subject_id=assignment.subject_id
         ),
-        old_value=old,
-        new_value=new_text,
-        reason=reason[:500],
+        old=old,
+        new=new_text,
+        reason=reason,
     )
     mark_id = current.pk if current else None
-    transaction.on_commit(
-        lambda: signals.period_mark_changed.send(
-            sender=PeriodMark,
-            school_id=assignment.school_id,
-            period_mark_id=mark_id,
-            student_id=student.pk,
-            subject_id=assignment.subject_id,
-            kind=kind,
-            value=value,
-            previous=old,
-        )
+    signals.period_mark_changed.send(  # in the transaction: the outbox row commits with the mark
+        sender=PeriodMark,
+        school_id=assignment.school_id,
+        period_mark_id=mark_id,
+        student_id=student.pk,
+        subject_id=assignment.subject_id,
+        kind=kind,
+        value=value,
+        previous=old,
     )
     return state

@@ -13,13 +13,14 @@ from django.db.models import Q
 
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
+from ejournal.core import time as clock
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.schools.models import ClassGroup, Period
 
-from . import clock
+from . import history
 from .errors import JournalLocked
-from .models import ChangeKind, ChangeRecord, PeriodClosure
+from .models import ChangeKind, PeriodClosure
 
 
 def periods_of_class(class_group: ClassGroup) -> list[Period]:
@@ -129,14 +130,14 @@ def close_period(*, actor: User, period: Period, class_group: ClassGroup | None 
     if class_group is None:
         # The school-wide closure covers every class; per-class ones are now redundant.
         PeriodClosure.objects.filter(period=period, class_group__isnull=False).delete()
-    ChangeRecord.objects.create(
+    history.record(
         school_id=period.school_id,
         at=closure.closed_at,
         actor=actor,
         kind=ChangeKind.CLOSURE,
         target=_closure_target(period, class_group),
-        old_value="открыт",
-        new_value="закрыт",
+        old="открыт",
+        new="закрыт",
     )
     return closure
 
@@ -153,13 +154,12 @@ def reopen_period(*, actor: User, period: Period, class_group: ClassGroup | None
         who = f"для {class_group.name}" if class_group else "для всей школы"
         raise ValidationFailed(f"Период «{period.name}» не закрыт {who}.")
     closures.delete()
-    ChangeRecord.objects.create(
+    history.record(
         school_id=period.school_id,
-        at=clock.now(),
         actor=actor,
         kind=ChangeKind.CLOSURE,
         target=_closure_target(period, class_group),
-        old_value="закрыт",
-        new_value="открыт",
+        old="закрыт",
+        new="открыт",
         reason=reason,
     )

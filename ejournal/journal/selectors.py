@@ -17,12 +17,12 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound
+from ejournal.core.time import school_today
 from ejournal.curriculum.models import CurriculumHours, Lesson, TeachingAssignment
 from ejournal.schools.models import ClassGroup, Enrolment, Period, SubgroupMember
 
 from . import counting, scope
 from . import periods as journal_periods
-from .clock import school_today
 from .models import (
     Attendance,
     ChangeKind,

@@ -1,8 +1,8 @@
 """Writes of the journal's cells: marks and attendance of a student in a lesson, with history.
 
 Every write locks the lesson row, checks access, the period lock and the enrolment, compares the version
-the page saw with the cell's current one, writes the difference, keeps a ChangeRecord of it and, after
-the commit, tells listeners (signals.py). Views, the API, imports and tests all come through here.
+the page saw with the cell's current one, writes the difference, keeps a ChangeRecord of it (history.py) and,
+in the same transaction, tells listeners (signals.py). Views, the API, imports and tests all come through here.
 Topic, homework and the lesson's kind of work are in lessons.py; period marks in period_marks.py.
 """
 
@@ -16,12 +16,13 @@ from django.db import transaction
 
 from ejournal.access import journal as access
 from ejournal.accounts.models import User
+from ejournal.core import time as clock
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson
 from ejournal.schools import selectors as enrolment
 
-from . import clock, periods, signals
+from . import history, periods, signals
 from .defaults import ensure_default_mark_kinds
 from .models import Attendance, ChangeKind, ChangeRecord, DeadlineKind, LessonWork, Mark, MarkKind
 from .values import PASS_FAIL, CellInput, cell_text, cell_version, parse_attendance, parse_cell, parse_mark
@@ -247,7 +248,7 @@ def _write_cell(
         _check_mark_values(lesson, [w[0] for w in wanted])
 
     now = clock.now()
-    today = clock.school_today(lesson.school.timezone)
+    today = clock.school_today(lesson.school)
     records: list[ChangeRecord] = []
     if marks_change:
         if not kinds:
@@ -259,7 +260,7 @@ def _write_cell(
     if attendance_change:
         current_att = _apply_attendance(actor, lesson, student, current_att, new_code, now)
         records.append(_record(actor, lesson, student, ChangeKind.ATTENDANCE, old_code, new_code, reason, now))
-    ChangeRecord.objects.bulk_create(records)
+    history.record_many(records)
 
     after = _state(lesson.pk, student.pk, current, current_att)
     _announce(actor, lesson, student, before, after)
@@ -327,40 +328,35 @@ def _record(
     actor: User,
     lesson: Lesson,
     student: User,
-    kind: str,
+    kind: ChangeKind,
     old: str,
     new: str,
     reason: str,
     at: dt.datetime,
 ) -> ChangeRecord:
-    return ChangeRecord(
+    return history.change(
         school_id=lesson.school_id,
         at=at,
         actor=actor,
         kind=kind,
         lesson=lesson,
-        student=student,
-        old_value=old,
-        new_value=new,
-        reason=reason[:500],
+        student_id=student.pk,
+        old=old,
+        new=new,
+        reason=reason,
     )
 
 
 def _announce(actor: User, lesson: Lesson, student: User, before: CellState, after: CellState) -> None:
-    """Tell listeners after the commit: a rolled-back mark must never reach a parent."""
+    """Tell listeners inside the write's transaction (an outbox, see signals.py): their event row commits
+    or rolls back with the mark, and a listener's failure fails the write."""
     common = {"school_id": lesson.school_id, "lesson_id": lesson.pk, "student_id": student.pk, "actor_id": actor.pk}
     old_marks = tuple(m.value for m in before.marks)
     new_marks = tuple(m.value for m in after.marks)
     if old_marks != new_marks or [m.kind_id for m in before.marks] != [m.kind_id for m in after.marks]:
-        transaction.on_commit(
-            lambda: signals.marks_changed.send(sender=Mark, marks=new_marks, previous=old_marks, **common)
-        )
+        signals.marks_changed.send(sender=Mark, marks=new_marks, previous=old_marks, **common)
     if before.attendance != after.attendance:
-        transaction.on_commit(
-            lambda: signals.attendance_changed.send(
-                sender=Attendance, code=after.attendance, previous=before.attendance, **common
-            )
-        )
+        signals.attendance_changed.send(sender=Attendance, code=after.attendance, previous=before.attendance, **common)
 
 
 # --- the public writes ------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Events of the journal for other parts of the product (informing parents, reports).
 
-Sent only after the transaction commits, so a listener never sees a change that was rolled back.
+Sent inside the write's transaction, with `send()` (never `send_robust` or `on_commit`): a receiver
+writes its outbox row in that transaction, so the row commits or rolls back with the change, and a
+receiver that fails fails the write: no change without its event, no event without its change. A
+receiver must therefore only write rows (one INSERT) and leave any sending to the worker after commit.
 The notifications app connects its receivers to these; the journal knows nothing of channels.
 """
 

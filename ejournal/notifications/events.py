@@ -1,7 +1,8 @@
 """Journal events → outbox in two steps.
 
-In the teacher's request (after commit) a receiver of `journal.signals` writes one `JournalEvent` row:
-nothing else, so the mark save stays cheap and a failure later never touches the teacher. The worker
+In the teacher's request, inside the mark's own transaction, a receiver of `journal.signals` writes one
+`JournalEvent` row (the outbox): nothing else, so the mark save stays cheap, and the event commits or rolls
+back with the mark — a failure to record it fails the write rather than losing the event. The worker
 (`process_events`, first step of every delivery run) turns each event into messages for the student and
 the parents by their preferences, merging corrections within the debounce window. Texts carry the
 child's first name, the subject, the value and the date; links carry ids only.
@@ -18,9 +19,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from ejournal.accounts.models import Guardianship, User
+from ejournal.core import time as clock
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, Subject
 from ejournal.journal.models import AttendanceCode, PeriodMark, PeriodMarkKind
@@ -64,10 +65,9 @@ def diary_url(student_id: int, day: dt.date | None = None) -> str:
 
 def _record(kind: str) -> Callable[..., None]:
     def receiver(sender: object, signal: object = None, **kwargs: Any) -> None:
-        try:
-            JournalEvent.objects.create(school_id=kwargs["school_id"], kind=kind, payload=kwargs, at=timezone.now())
-        except Exception:  # the mark is saved already; a lost event is logged, never the teacher's error
-            log.exception("notifications: recording a %s event failed", kind)
+        # No try/except: this runs in the change's transaction, and an event that cannot be written must
+        # undo the change (the teacher sees an error and retries) rather than be lost after the commit.
+        JournalEvent.objects.create(school_id=kwargs["school_id"], kind=kind, payload=kwargs, at=clock.now())
 
     receiver.__name__ = f"record_{kind}"
     return receiver

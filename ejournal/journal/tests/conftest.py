@@ -11,9 +11,10 @@ import pytest
 
 from ejournal.accounts.models import User
 from ejournal.conftest import SmallSchool, build_small_school
+from ejournal.core import time as clock
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson, TeachingAssignment
-from ejournal.journal import clock, services
+from ejournal.journal import services
 from ejournal.journal.defaults import ensure_default_mark_kinds
 from ejournal.journal.models import MarkKind
 from ejournal.journal.services import MarkInput
@@ -31,6 +32,7 @@ def make_kinds(school: School) -> dict[str, MarkKind]:
 
 
 def set_clock(monkeypatch: pytest.MonkeyPatch, day: dt.date, hour: int = 15) -> None:
+    """Fix the one clock (core.time.now): every "now" and "today" of the product reads it."""
     moment = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
     monkeypatch.setattr(clock, "now", lambda: moment)
 
