@@ -34,8 +34,8 @@ def run() -> tuple[list[Figure], int]:
     from bench.harness import measure
     from bench.journal_grid import count_queries
     from ejournal.accounts.models import Guardianship, Role, User
+    from ejournal.core import time as clock
     from ejournal.demo.generator import generate
-    from ejournal.diary import inputs
     from ejournal.diary.selectors import diary_week
 
     result = generate(1, classes_per_parallel=1, students_per_class=STUDENTS, grades=(5,), today=TODAY)
@@ -49,8 +49,9 @@ def run() -> tuple[list[Figure], int]:
     )
     assert link is not None, "the demo school has parents"
     child, parent = link.child, link.parent
-    real_today = inputs.school_today
-    inputs.school_today = lambda tz_name: TODAY  # the page's "this week" is the generated one
+    real_now = clock.now
+    noon = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=dt.UTC)
+    clock.now = lambda: noon  # the one clock: the page's "this week" is the generated one
     try:
 
         def selector() -> object:
@@ -80,7 +81,7 @@ def run() -> tuple[list[Figure], int]:
         ]
         return figures, size
     finally:
-        inputs.school_today = real_today
+        clock.now = real_now
 
 
 def main() -> int:

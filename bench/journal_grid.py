@@ -148,7 +148,8 @@ def run() -> list[Figure]:
 
     from bench.harness import measure
     from ejournal.accounts.models import User
-    from ejournal.journal import clock, services
+    from ejournal.core import time as clock
+    from ejournal.journal import services
     from ejournal.journal.grid_html import render_grid_table
     from ejournal.journal.selectors import journal_grid
 

@@ -19,9 +19,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from ejournal.accounts.models import MANAGEMENT_ROLES, Guardianship, Role, RoleGrant, User
+from ejournal.core.time import school_today
 from ejournal.schools.models import ClassGroup, Enrolment
 
 from .roles import in_school, manages_people, require
@@ -141,7 +141,7 @@ def may_issue_credentials(actor: User, person: User, *, listed_in: ClassGroup | 
         return False
     if listed_in is not None:
         return True
-    today = timezone.localdate()
+    today = school_today(actor.school)
     return any(credential_people(cg, today).filter(pk=person.pk).exists() for cg in credential_classes(actor))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+
+from ejournal.core.time import school_today
 
 from . import usage
 
@@ -28,6 +29,6 @@ class UsageMiddleware:
                 section = "api"
             else:
                 section = match.namespaces[0] if match.namespaces and match.namespaces[0] in SECTIONS else "other"
-            usage.count(school_id=user.school_id, user_id=user.pk, day=timezone.localdate(), section=section)
+            usage.count(school_id=user.school_id, user_id=user.pk, day=school_today(), section=section)
         usage.flush_due()
         return response

@@ -20,9 +20,9 @@ from decimal import Decimal
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Round
 
+from ejournal.core.time import school_today
 from ejournal.curriculum.models import TeachingAssignment
 from ejournal.journal import counting
-from ejournal.journal.clock import school_today
 from ejournal.journal.models import PeriodMark, PeriodMarkKind
 from ejournal.journal.values import suggest_mark, weighted_average
 from ejournal.schools.models import ClassGroup, Enrolment, Period, School, SubgroupMember

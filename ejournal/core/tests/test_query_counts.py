@@ -25,9 +25,10 @@ from django.urls import reverse
 
 from ejournal.accounts.models import User
 from ejournal.conftest import SmallSchool, build_small_school
+from ejournal.core import time as clock
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson
-from ejournal.journal import clock, period_marks
+from ejournal.journal import period_marks
 from ejournal.journal.defaults import ensure_default_mark_kinds
 from ejournal.journal.models import Attendance, Homework, Mark
 from ejournal.schools import services as schools
@@ -119,7 +120,6 @@ def filled_schools(django_db_blocker: Any, *sizes: int) -> Iterator[dict[int, Fi
 
 def fix_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "now", _now)
-    monkeypatch.setattr("ejournal.core.time.school_today", lambda tz: TODAY)
 
 
 @pytest.fixture(scope="module")

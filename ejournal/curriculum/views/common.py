@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 
 from ejournal.accounts.models import User
 from ejournal.core import inputs
@@ -16,7 +15,7 @@ from ejournal.core.time import school_today
 
 def today_for(user: User) -> dt.date:
     """ "Today" is the school's local day."""
-    return school_today(user.school.timezone) if user.school else timezone.localdate()
+    return school_today(user.school)
 
 
 def parse_date(raw: str | None) -> dt.date | None:

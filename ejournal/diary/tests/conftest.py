@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from ejournal.accounts.models import User
 from ejournal.conftest import SmallSchool
+from ejournal.core import time as clock
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson
-from ejournal.journal import clock, lessons, period_marks, services
+from ejournal.journal import lessons, period_marks, services
 from ejournal.journal.defaults import ensure_default_mark_kinds
 from ejournal.journal.models import Homework, HomeworkAttachment, MarkKind
 from ejournal.schools import services as schools
@@ -42,7 +43,6 @@ class Diary:
 def freeze(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
     moment = dt.datetime(day.year, day.month, day.day, 15, 0, tzinfo=TZ)
     monkeypatch.setattr(clock, "now", lambda: moment)
-    monkeypatch.setattr("ejournal.diary.inputs.school_today", lambda tz: day)
 
 
 def build_diary(s: SmallSchool) -> Diary:

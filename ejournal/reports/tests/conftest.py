@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ejournal.conftest import SmallSchool, build_small_school
+from ejournal.core import time as clock
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson, TeachingAssignment
-from ejournal.journal import clock, period_marks, services
+from ejournal.journal import period_marks, services
 from ejournal.journal.defaults import ensure_default_mark_kinds
 from ejournal.schools.models import Period
 
