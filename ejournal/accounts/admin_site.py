@@ -16,6 +16,8 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from ejournal.access.roles import operates_installation
+
 
 class OperatorAdminSite(admin.AdminSite):
     site_header = "ЭЖ: администрирование установки"
@@ -23,8 +25,6 @@ class OperatorAdminSite(admin.AdminSite):
     index_title = "Данные для поддержки (только чтение)"
 
     def has_permission(self, request: HttpRequest) -> bool:
-        from ejournal.access.roles import operates_installation
-
         return operates_installation(request.user)  # type: ignore[arg-type]
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:

@@ -19,9 +19,9 @@ from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import school_today
-from ejournal.notifications import services as notifications
 from ejournal.schools.models import School
 
+from . import signals
 from .auth import lockout, sessions
 from .auth.mail import send_letter
 from .models import Guardianship, PersonChange, Role, RoleGrant, User
@@ -383,12 +383,12 @@ def tell_password_changed(user: User) -> None:
         "Если это сделали не вы, сразу обратитесь к администратору школы."
     )
     emailed = False
-    if user.school_id is not None:
-        try:
-            notifications.notify(recipient=user, event="message", title=title, text=text, url="/accounts/sessions/")
-            emailed = "email" in notifications.channels_for(notifications.preferences_of(user), user.email)
-        except Exception:
-            log.exception("password change notice for user %s was not put into the inbox", user.pk)
+    # The inbox is the notifications app's, above accounts: it listens (NotificationsConfig.ready()).
+    for _receiver, answer in signals.password_changed.send_robust(sender=User, user=user, title=title, text=text):
+        if isinstance(answer, Exception):
+            log.error("password change notice for user %s was not put into the inbox", user.pk, exc_info=answer)
+        elif answer is True:
+            emailed = True
     if user.email and not emailed:
         try:
             send_letter.enqueue(f"ЭЖ: {title.lower()}", text, user.email)

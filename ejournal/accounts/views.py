@@ -20,7 +20,7 @@ from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user
 
 from . import services
-from .auth import events, linking, lockout, oidc, sessions, totp
+from .auth import events, linking, lockout, oidc, providers, sessions, totp
 from .auth.forms import LockoutAuthenticationForm, OwnPasswordForm, RateLimitedPasswordResetForm
 from .models import User
 
@@ -181,7 +181,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def _provider(name: str) -> oidc.Provider:
-    provider = oidc.get_provider(name)
+    provider = providers.get_provider(name)
     if provider is None:
         raise Http404
     return provider

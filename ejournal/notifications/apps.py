@@ -9,10 +9,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Информирование"
 
     def ready(self) -> None:
+        from ejournal.accounts import signals as account_signals
         from ejournal.core import ticks
         from ejournal.journal import signals
 
-        from . import delivery, events, tasks
+        from . import delivery, events, services, tasks
+
+        account_signals.password_changed.connect(services.tell_password_changed, dispatch_uid="notifications.password")
 
         signals.marks_changed.connect(events.record_marks, dispatch_uid="notifications.marks")
         signals.attendance_changed.connect(events.record_attendance, dispatch_uid="notifications.attendance")

@@ -364,3 +364,12 @@ def retry_delivery(*, delivery: Delivery) -> Delivery:
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
     return delivery
+
+
+def tell_password_changed(sender: object, *, user: User, title: str, text: str, **_: object) -> bool:
+    """accounts' `password_changed` (connected in NotificationsConfig.ready()): the notice in the inbox of a
+    person with a school. Returns whether it also goes out by e-mail, so accounts does not mail it twice."""
+    if user.school_id is None:
+        return False
+    notify(recipient=user, event="message", title=title, text=text, url="/accounts/sessions/")
+    return "email" in channels_for(preferences_of(user), user.email)

@@ -141,19 +141,6 @@ def generic_provider() -> Provider | None:
     )
 
 
-def get_provider(name: str) -> Provider | None:
-    from .esia import esia_provider
-
-    try:
-        if name == "esia":
-            return esia_provider()
-        if name == "oidc":
-            return generic_provider()
-    except (requests.RequestException, ValueError, KeyError) as e:
-        raise OIDCError("Поставщик входа сейчас недоступен. Попробуйте позже или войдите по логину.") from e
-    return None
-
-
 def login_buttons() -> list[tuple[str, str]]:
     """(name, title) of the configured providers, without asking any of them anything."""
     buttons = []
