@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from ejournal.access import health as access_health
@@ -19,7 +18,7 @@ from . import selectors
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    day = school_today(user.school.timezone) if user.school else timezone.localdate()
+    day = school_today(user.school)
     page = selectors.home_page(user, day)
     return render(request, "home/home.html", {"page": page})
 
