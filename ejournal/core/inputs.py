@@ -142,6 +142,21 @@ def dotted_date_or_none(raw: object) -> dt.date | None:
     return date_or_none(text)
 
 
+# --- text fields of a JSON body -----------------------------------------------------------------------------
+
+
+def text_or_none(raw: object, *, limit: int) -> str | None:
+    """A text field of a JSON body: a string of at most `limit` characters, or a whole number as scripts send
+    a mark (5 for "5"); absent or null is "". None for anything else (true, a list, an object, 5.5, too long):
+    the caller refuses it naming the field. Surrounding spaces are dropped, as in a form."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    text = str(raw).strip()
+    return text if len(text) <= limit else None
+
+
 # --- numbers ------------------------------------------------------------------------------------------------
 
 

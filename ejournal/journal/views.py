@@ -30,8 +30,8 @@ from ejournal.curriculum.models import PlannedTopic
 from ejournal.schools.models import Period
 
 from . import attachments as homework_files
+from . import cell_requests, listing, lookups, payloads, period_marks, periods, selectors, services
 from . import lessons as lesson_records
-from . import listing, lookups, payloads, period_marks, periods, selectors, services
 from .errors import StaleEdit
 from .grid_html import EMPTY_VERSION, render_grid_table
 from .models import MarkKind, PeriodMarkKind
@@ -200,48 +200,13 @@ def summary(request: HttpRequest, assignment_id: int) -> HttpResponse:
 @require_POST
 @json_endpoint
 def cell(request: HttpRequest, lesson_id: int, student_id: int) -> dict[str, Any]:
-    """Save one cell: {"text": "5/4", "version": "…"} as typed in the grid, or {"marks": [{"value", "kind",
-    "comment"}], "attendance": "оп", "version": "…"} from the cell panel."""
-    user = _user(request)
-    data = _body(request)
-    lesson = lookups.lesson_for(user, lesson_id)
-    student = lookups.student_for(user, student_id)
-    version = _str(data, "version", 16) or None
-    reason = _str(data, "reason", 500)
-    try:
-        if "marks" in data:
-            state = services.set_cell_content(
-                actor=user,
-                lesson=lesson,
-                student=student,
-                marks=_mark_inputs(user, data["marks"]),
-                attendance=_str(data, "attendance", 4),
-                expected_version=version,
-                reason=reason,
-            )
-        else:
-            state = services.set_cell(
-                actor=user,
-                lesson=lesson,
-                student=student,
-                text=_str(data, "text", 60),
-                kind=_kind(user, data.get("kind")),
-                expected_version=version,
-                reason=reason,
-            )
-    except Conflict as exc:
-        current = payloads.cell(services.cell_state(lesson=lesson, student=student))
-        raise StaleEdit(exc.message, current=current) from None
-    return {"cell": payloads.cell(state), "row": payloads.row_figures(lesson=lesson, student=student)}
-
-
-def _mark_inputs(user: User, raw: Any) -> list[services.MarkInput]:
-    if not isinstance(raw, list) or len(raw) > 10 or not all(isinstance(m, dict) for m in raw):
-        raise ValidationFailed("Отметки переданы неверно.", field="marks")
-    return [
-        services.MarkInput(value=_str(m, "value", 10), kind=_kind(user, m.get("kind")), comment=_str(m, "comment", 300))
-        for m in raw
-    ]
+    """Save one cell (the body is read by cell_requests, shared with the API); a stale version is a 409
+    carrying the cell as it is now."""
+    body = _body(request)
+    result = cell_requests.save_cell(user=_user(request), lesson_id=lesson_id, student_id=student_id, body=body)
+    if isinstance(result, cell_requests.CellConflict):
+        raise StaleEdit(result.message, current=result.current)
+    return {"cell": result.cell, "row": result.row}
 
 
 @require_GET

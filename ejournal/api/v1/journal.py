@@ -27,8 +27,8 @@ from ejournal.api.v1.journal_grid import GridSerializer, grid_payload
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
+from ejournal.journal import cell_requests, listing, lookups, payloads, period_marks, periods, selectors, services
 from ejournal.journal import lessons as lesson_records
-from ejournal.journal import listing, lookups, payloads, period_marks, periods, selectors, services
 from ejournal.journal.models import PeriodMarkKind
 from ejournal.schools.models import ClassGroup, Period
 
@@ -206,51 +206,13 @@ class JournalGrid(APIView):
 class CellView(APIView):
     @extend_schema(request=CellInputSerializer, responses={200: CellResultSerializer}, summary="Записать клетку")
     def put(self, request: Request, lesson_id: int, student_id: int) -> Response:
-        user = _user(request)
-        data = _valid(CellInputSerializer, request.data)
-        lesson = lookups.lesson_for(user, lesson_id)
-        student = lookups.student_for(user, student_id)
-        version = data.get("version") or None
-        reason = data.get("reason", "")
-        try:
-            if "marks" in data:
-                state = services.set_cell_content(
-                    actor=user,
-                    lesson=lesson,
-                    student=student,
-                    marks=[
-                        services.MarkInput(
-                            value=m["value"], kind=lookups.kind_for(user, m.get("kind")), comment=m.get("comment")
-                        )
-                        for m in data["marks"]
-                    ],
-                    attendance=data.get("attendance", ""),
-                    expected_version=version,
-                    reason=reason,
-                )
-            elif "text" in data:
-                state = services.set_cell(
-                    actor=user,
-                    lesson=lesson,
-                    student=student,
-                    text=data["text"],
-                    kind=lookups.kind_for(user, data.get("kind")),
-                    expected_version=version,
-                    reason=reason,
-                )
-            else:
-                state = services.set_attendance(
-                    actor=user,
-                    lesson=lesson,
-                    student=student,
-                    code=data.get("attendance", ""),
-                    expected_version=version,
-                    reason=reason,
-                )
-        except Conflict as exc:
-            current = payloads.cell(services.cell_state(lesson=lesson, student=student))
-            return Response({"detail": exc.message, "current": current}, status=exc.status)
-        return Response({"cell": payloads.cell(state), "row": payloads.row_figures(lesson=lesson, student=student)})
+        # The body is read by the page's adapter too (CellInputSerializer only documents it).
+        result = cell_requests.save_cell(
+            user=_user(request), lesson_id=lesson_id, student_id=student_id, body=request.data
+        )
+        if isinstance(result, cell_requests.CellConflict):
+            return Response({"detail": result.message, "current": result.current}, status=result.status)
+        return Response({"cell": result.cell, "row": result.row})
 
 
 class CellHistoryView(APIView):
