@@ -212,6 +212,37 @@ def enrolled_students(
     return students
 
 
+# A mark that counts, as marks_that_count reads it for the grid: lesson, student, value, kind, comment, late,
+# the lesson's date, and the class (grade, letter) and subgroup it was given in.
+MarkRow = tuple[int, int, str, int, str, bool, dt.date, int, str, str | None]
+StudentSpans = dict[int, tuple[str, list[tuple[dt.date, dt.date | None]]]]
+
+
+@dataclass(frozen=True)
+class GridSource:
+    """What journal_grid reads, as plain rows: build_grid makes the Grid from it alone, without queries."""
+
+    assignment_id: int
+    class_name: str
+    subgroup_name: str
+    subject_name: str
+    teacher_name: str
+    grade: int
+    pass_fail: bool
+    period: Period
+    periods: list[Period]
+    locked: bool
+    mode: str  # access.journal_mode, decided by the read; the build only lets a substitute write
+    thresholds: tuple[Decimal, Decimal, Decimal]
+    norm: int
+    students: StudentSpans  # in the order of the grid's rows
+    lessons: list[GridLesson]  # in date order, `editable` decided by the read
+    kinds: list[GridKind]
+    marks: list[MarkRow]
+    attendance: list[tuple[int, int, str]]  # lesson, student, code
+    period_marks: dict[int, str]  # student -> the period mark
+
+
 def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Period | None = None) -> Grid:
     """The journal of one class (subgroup) × subject × period: students × dated lessons, with cells,
     weighted averages, marks against the norm, period marks and their suggestions.
@@ -219,6 +250,11 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
     `period` None takes the period of today (of the school). Raises NotFound outside the user's scope or
     for a period that is not the class's. Nine queries whatever the size of the class.
     """
+    return build_grid(read_grid(user=user, assignment=assignment, period=period))
+
+
+def read_grid(*, user: User, assignment: TeachingAssignment | int, period: Period | None = None) -> GridSource:
+    """The queries of journal_grid (nine) and the access decisions; the rows come back as they were read."""
     journal = read_journal(
         user, assignment if isinstance(assignment, int) else assignment.pk, period.pk if period else None
     )
@@ -249,8 +285,6 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
         .order_by("date", "number")
         .values_list("id", "date", "number", "topic", "work_kind", "hw_text", "hw_due", "teacher_id", "substitute_id")
     )
-    leads = bool(getattr(journal, "leads", False))
-    mode = access.journal_mode(user, journal, leads=leads)
     lessons = [
         GridLesson(
             id=lid,
@@ -264,27 +298,16 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
         )
         for lid, day, number, topic, work_kind, hw_text, hw_due, tid, sid in lesson_rows
     ]
-    period_marks_editable = mode in ("edit", "correct")
-    if mode == "read" and any(lesson.editable for lesson in lessons):
-        mode = "edit"  # a substitute writes into the lessons they gave
-
     kinds = [
         GridKind(pk, code, name, weight, is_default)
         for pk, code, name, weight, is_default in MarkKind.objects.filter(school_id=journal.school_id)
         .order_by("weight", "name")
         .values_list("pk", "code", "name", "weight", "is_default")
     ]
-    weight_of = {k.id: k.weight for k in kinds}
-
-    # Cells are filled from the rows that exist (~1,500 of ~3,000), not looked up cell by cell. The marks
-    # are those that count (counting.marks_that_count): the lessons of this journal fill the cells, the
-    # others (the former class after a transfer, another subgroup) are shown apart, read-only.
-    column = {lesson.id: i for i, lesson in enumerate(lessons)}
-    lesson_ids = list(column)
     student_ids = list(students)
-    marks_by: dict[int, dict[int, list[tuple[str, int, str, bool]]]] = defaultdict(lambda: defaultdict(list))
-    foreign_by: dict[int, list[ForeignMark]] = defaultdict(list)
-    for lesson_id, student_id, value, kind_id, comment, late, day, grade, letter, subgroup in (
+    # The marks that count (counting.marks_that_count): the lessons of this journal fill the cells, the
+    # others (the former class after a transfer, another subgroup) are shown apart (build_grid).
+    marks: list[MarkRow] = list(
         counting.marks_that_count(
             school_id=journal.school_id,
             start=period.start,
@@ -305,17 +328,12 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
             "lesson__class_group__letter",
             "lesson__subgroup__name",
         )
-    ):
-        if lesson_id in column:
-            marks_by[student_id][lesson_id].append((value, kind_id, comment, late))
-        else:
-            source = counting.class_label(grade, letter) + (f", {subgroup}" if subgroup else "")
-            foreign_by[student_id].append(ForeignMark(day, value, kind_id, comment, source))
-    attendance_by: dict[int, dict[int, str]] = defaultdict(dict)
-    for lesson_id, student_id, code in Attendance.objects.filter(
-        lesson_id__in=lesson_ids, student_id__in=student_ids
-    ).values_list("lesson_id", "student_id", "code"):
-        attendance_by[student_id][lesson_id] = code
+    )
+    attendance = list(
+        Attendance.objects.filter(
+            lesson_id__in=[lesson.id for lesson in lessons], student_id__in=student_ids
+        ).values_list("lesson_id", "student_id", "code")
+    )
     period_marks = dict(
         PeriodMark.objects.filter(
             kind=PeriodMarkKind.PERIOD,
@@ -324,13 +342,62 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
             student_id__in=student_ids,
         ).values_list("student_id", "value")
     )
-
-    thresholds = (school.threshold_5, school.threshold_4, school.threshold_3)
     hours = getattr(journal, "hours", None)
-    norm = scope.marks_norm(school, hours, lessons=len(lessons), start=period.start, end=period.end)
+    return GridSource(
+        assignment_id=journal.pk,
+        class_name=group.name,
+        subgroup_name=journal.subgroup.name if journal.subgroup else "",
+        subject_name=journal.subject.name,
+        teacher_name=journal.teacher.short_name,
+        grade=group.grade,
+        pass_fail=journal.subject.pass_fail,
+        period=period,
+        periods=class_periods,
+        locked=closed,
+        mode=access.journal_mode(user, journal, leads=bool(getattr(journal, "leads", False))),
+        thresholds=(school.threshold_5, school.threshold_4, school.threshold_3),
+        norm=scope.marks_norm(school, hours, lessons=len(lessons), start=period.start, end=period.end),
+        students=students,
+        lessons=lessons,
+        kinds=kinds,
+        marks=marks,
+        attendance=attendance,
+        period_marks=period_marks,
+    )
+
+
+def _enrolled_on(spans: list[tuple[dt.date, dt.date | None]], day: dt.date) -> bool:
+    return any(since <= day and (until is None or day <= until) for since, until in spans)
+
+
+def build_grid(source: GridSource) -> Grid:
+    """The Grid from what read_grid read: cells, averages, norms, suggestions. No queries (unit-tested on
+    hand-made rows)."""
+    period, lessons = source.period, source.lessons
+    mode = source.mode
+    period_marks_editable = mode in ("edit", "correct")
+    if mode == "read" and any(lesson.editable for lesson in lessons):
+        mode = "edit"  # a substitute writes into the lessons they gave
+    weight_of = {k.id: k.weight for k in source.kinds}
+
+    # Cells are filled from the rows that exist (~1,500 of ~3,000), not looked up cell by cell. Marks of
+    # other lessons (the former class after a transfer, another subgroup) are shown apart, read-only.
+    column = {lesson.id: i for i, lesson in enumerate(lessons)}
+    marks_by: dict[int, dict[int, list[tuple[str, int, str, bool]]]] = defaultdict(lambda: defaultdict(list))
+    foreign_by: dict[int, list[ForeignMark]] = defaultdict(list)
+    for lesson_id, student_id, value, kind_id, comment, late, day, grade, letter, subgroup in source.marks:
+        if lesson_id in column:
+            marks_by[student_id][lesson_id].append((value, kind_id, comment, late))
+        else:
+            label = counting.class_label(grade, letter) + (f", {subgroup}" if subgroup else "")
+            foreign_by[student_id].append(ForeignMark(day, value, kind_id, comment, label))
+    attendance_by: dict[int, dict[int, str]] = defaultdict(dict)
+    for lesson_id, student_id, code in source.attendance:
+        attendance_by[student_id][lesson_id] = code
+
     rows = []
     one = Decimal(1)
-    for student_id, (name, spans) in students.items():
+    for student_id, (name, spans) in source.students.items():
         cells: list[GridCell | None] = [EMPTY_CELL] * len(lessons)
         own_marks = marks_by.get(student_id, {})
         own_attendance = attendance_by.get(student_id, {})
@@ -341,8 +408,7 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
         whole = any(since <= period.start and (until is None or until >= period.end) for since, until in spans)
         if not whole:
             for i, lesson in enumerate(lessons):
-                day = lesson.date
-                if not any(since <= day and (until is None or day <= until) for since, until in spans):
+                if not _enrolled_on(spans, lesson.date):
                     cells[i] = None
         foreign = tuple(foreign_by.get(student_id, ()))
         weighted = [
@@ -363,29 +429,29 @@ def journal_grid(*, user: User, assignment: TeachingAssignment | int, period: Pe
                 cells=cells,
                 average=average,
                 marks_count=len(weighted),
-                norm=norm,
-                period_mark=period_marks.get(student_id, ""),
-                suggestion=suggest_mark(average, thresholds),
+                norm=source.norm,
+                period_mark=source.period_marks.get(student_id, ""),
+                suggestion=suggest_mark(average, source.thresholds),
                 foreign=foreign,
             )
         )
     return Grid(
-        assignment_id=journal.pk,
-        class_name=group.name,
-        subgroup_name=journal.subgroup.name if journal.subgroup else "",
-        subject_name=journal.subject.name,
-        teacher_name=journal.teacher.short_name,
-        grade=group.grade,
-        pass_fail=journal.subject.pass_fail,
+        assignment_id=source.assignment_id,
+        class_name=source.class_name,
+        subgroup_name=source.subgroup_name,
+        subject_name=source.subject_name,
+        teacher_name=source.teacher_name,
+        grade=source.grade,
+        pass_fail=source.pass_fail,
         period=period,
-        periods=class_periods,
+        periods=source.periods,
         lessons=lessons,
         rows=rows,
-        kinds=kinds,
-        norm=norm,
-        locked=closed,
+        kinds=source.kinds,
+        norm=source.norm,
+        locked=source.locked,
         mode=mode,
-        thresholds=thresholds,
+        thresholds=source.thresholds,
         period_marks_editable=period_marks_editable,
         lessons_without_topic=sum(1 for lesson in lessons if not lesson.topic),
     )

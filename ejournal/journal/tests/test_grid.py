@@ -11,8 +11,17 @@ from ejournal.core.errors import NotFound
 from ejournal.curriculum import services as curriculum
 from ejournal.journal import lessons, period_marks, services
 from ejournal.journal.periods import close_period
-from ejournal.journal.selectors import EMPTY_CELL, journal_grid
+from ejournal.journal.selectors import (
+    EMPTY_CELL,
+    ForeignMark,
+    GridKind,
+    GridLesson,
+    GridSource,
+    build_grid,
+    journal_grid,
+)
 from ejournal.schools import services as schools
+from ejournal.schools.models import Period
 
 from .conftest import TODAY
 
@@ -152,3 +161,71 @@ def test_query_count_is_constant_in_class_size(big_journal, django_assert_max_nu
     with django_assert_max_num_queries(10):
         grid = journal_grid(user=teacher, assignment=journal.s.math_5a, period=journal.q2)
     assert len(grid.rows) == size and all(len(row.cells) == len(grid.lessons) for row in grid.rows)
+
+
+# --- build_grid: the pure half, on hand-made rows (no database) ------------------------------------------
+
+
+def _source(**changes) -> GridSource:
+    period = Period(pk=7, number=2, start=dt.date(2026, 11, 9), end=dt.date(2026, 12, 27))
+    lessons = [
+        GridLesson(
+            id=lid, date=day, number=1, topic=topic, kind_id=None, homework="", homework_due=None, editable=False
+        )
+        for lid, day, topic in ((11, dt.date(2026, 11, 10), "Дроби"), (12, dt.date(2026, 12, 1), ""))
+    ]
+    fields = {
+        "assignment_id": 3,
+        "class_name": "5А",
+        "subgroup_name": "",
+        "subject_name": "Математика",
+        "teacher_name": "Учителева А. А.",
+        "grade": 5,
+        "pass_fail": False,
+        "period": period,
+        "periods": [period],
+        "locked": False,
+        "mode": "edit",
+        "thresholds": (Decimal("4.5"), Decimal("3.5"), Decimal("2.5")),
+        "norm": 3,
+        "students": {
+            1: ("Агеев Артём", [(dt.date(2026, 9, 1), None)]),
+            2: ("Борисова Вера", [(dt.date(2026, 11, 20), None)]),  # joined after the first lesson
+        },
+        "lessons": lessons,
+        "kinds": [
+            GridKind(1, "answer", "Ответ", Decimal(1), True),
+            GridKind(2, "test", "Контрольная", Decimal(2), False),
+        ],
+        "marks": [
+            (11, 1, "5", 2, "", False, dt.date(2026, 11, 10), 5, "А", None),
+            (12, 1, "3", 1, "устно", True, dt.date(2026, 12, 1), 5, "А", None),
+            (99, 2, "4", 1, "", False, dt.date(2026, 11, 12), 5, "Б", "1 группа"),  # before her transfer
+        ],
+        "attendance": [(12, 2, "н")],
+        "period_marks": {1: "5"},
+    }
+    fields.update(changes)
+    return GridSource(**fields)
+
+
+def test_build_grid_fills_cells_figures_and_marks_from_elsewhere():
+    grid = build_grid(_source())
+    first, second = grid.rows
+    assert [c.text if c else None for c in first.cells] == ["5", "3"]
+    assert first.cells[1].is_late and first.average == Decimal("4.33") and first.marks_count == 2
+    assert (first.period_mark, first.suggestion, first.is_deviation, first.below_norm) == ("5", "4", True, True)
+    assert second.cells[0] is None and second.cells[1].text == "н"  # not in the class on the first lesson
+    assert second.enrolled_from == dt.date(2026, 11, 20) and second.enrolled_to is None
+    assert second.foreign == (ForeignMark(dt.date(2026, 11, 12), "4", 1, "", "5Б, 1 группа"),)
+    assert second.average == Decimal("4.00") and second.marks_count == 1
+    assert grid.title == "5А · Математика" and grid.lessons_without_topic == 1 and grid.has_foreign
+
+
+def test_build_grid_lets_a_substitute_write_only_where_the_read_allowed():
+    lessons = _source().lessons
+    given = [lessons[0], GridLesson(**{**lessons[1].__dict__, "editable": True})]
+    grid = build_grid(_source(mode="read", lessons=given))
+    assert grid.mode == "edit" and not grid.period_marks_editable
+    assert build_grid(_source(mode="read")).mode == "read"
+    assert build_grid(_source(mode="correct")).period_marks_editable
