@@ -11,8 +11,8 @@ from ejournal.journal.counting import marks_that_count
 from ejournal.journal.periods import period_on, periods_of_class
 from ejournal.journal.values import weighted_average
 
-from .events import diary_url, family
 from .models import Event, Preferences
+from .recipients import diary_url, family
 from .services import Draft, debounce, enqueue
 
 

@@ -12,55 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 
-from ejournal.accounts.models import Guardianship, User
 from ejournal.core import time as clock
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, Subject
 from ejournal.journal.models import AttendanceCode, PeriodMark, PeriodMarkKind
 from ejournal.schools.models import Enrolment, SubgroupMember
 
+from .averages import check_average
 from .models import Event, JournalEvent
-from .services import Draft, Recipient, debounce, enqueue, load_preferences
+from .recipients import Relative, diary_url, family
+from .services import Draft, debounce, enqueue, load_preferences
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Relative:
-    """A person to tell about a child: the child themself or one of their parents."""
-
-    recipient: Recipient
-    child_id: int
-    child_name: str
-
-
-def family(school_id: int, student_ids: Iterable[int]) -> list[Relative]:
-    """Students and their parents (active accounts), two queries whatever the number of students."""
-    students = {
-        pk: (first, email)
-        for pk, first, email in User.objects.filter(
-            school_id=school_id, pk__in=list(student_ids), is_active=True
-        ).values_list("pk", "first_name", "email")
-    }
-    people = [Relative(Recipient(pk, email), pk, first) for pk, (first, email) in students.items()]
-    links = Guardianship.objects.filter(
-        school_id=school_id, child_id__in=list(students), parent__is_active=True
-    ).values_list("child_id", "parent_id", "parent__email")
-    people += [Relative(Recipient(parent, email), child, students[child][0]) for child, parent, email in links]
-    return people
-
-
-def diary_url(student_id: int, day: dt.date | None = None) -> str:
-    url = reverse("diary:student_week", args=[student_id])
-    return f"{url}?week={day.isoformat()}" if day else url
 
 
 def _record(kind: str) -> Callable[..., None]:
@@ -143,8 +112,6 @@ def tell_marks(
     prefs = load_preferences(school_id, [p.recipient.user_id for p in people])
     enqueue(school_id=school_id, event=Event.MARK, drafts=drafts, delay=debounce(), prefs=prefs, at=at)
     if any(p.average_threshold is not None for p in prefs.values()):
-        from .averages import check_average  # averages builds on this module's family()
-
         check_average(school_id=school_id, student_id=student_id, lesson_id=lesson_id, previous=previous, at=at)
 
 
