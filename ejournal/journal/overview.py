@@ -121,6 +121,23 @@ def _columns(group: ClassGroup, period: Period) -> list[TeachingAssignment]:
     return sorted(latest.values(), key=lambda a: (a.subject.name, a.subgroup.name if a.subgroup else "", a.subject_id))
 
 
+@dataclass(frozen=True)
+class OverviewSource:
+    """What class_overview reads (eleven queries), as plain rows: build_overview needs nothing else."""
+
+    class_id: int
+    class_name: str
+    period: Period
+    periods: list[Period]
+    columns: list[OverviewColumn]  # with their norms
+    names: dict[int, str]  # student -> full name, in the order of the rows
+    spans: Spans  # student -> enrolment spans in the class
+    subgroups: dict[int, set[int]]  # student -> the subgroups they are in
+    marks: list[tuple[int, int, str, Decimal]]  # the marks that count: student, subject, value, weight
+    period_marks: dict[tuple[int, int], str]  # (student, subject) -> the period mark
+    missed: dict[int, Missed]
+
+
 def class_overview(*, user: User, class_group: ClassGroup | int, period: Period | int | None = None) -> ClassOverview:
     """Every subject of a class for a period: per student and journal the weighted average, the number of
     marks against the norm and the period mark; per student the lessons and days missed.
@@ -128,6 +145,11 @@ def class_overview(*, user: User, class_group: ClassGroup | int, period: Period 
     `period` (or its id) None takes the period of today (of the school). NotFound outside the user's
     scope (access.overview_classes) or for a period that is not the class's.
     """
+    return build_overview(read_overview(user=user, class_group=class_group, period=period))
+
+
+def read_overview(*, user: User, class_group: ClassGroup | int, period: Period | int | None = None) -> OverviewSource:
+    """The queries of class_overview (eleven, whatever the class size), the access check and the norms."""
     class_id = class_group if isinstance(class_group, int) else class_group.pk
     group = access.overview_classes(user).filter(pk=class_id).select_related("year", "school").first()
     if group is None:
@@ -191,16 +213,45 @@ def class_overview(*, user: User, class_group: ClassGroup | int, period: Period 
         )
         for a in assignments
     ]
+    # The marks that count, as the grids count them (counting.marks_that_count): every mark of the period
+    # in the subject, the former class's after a transfer too.
+    marks = list(
+        counting.marks_that_count(school_id=group.school_id, start=start, end=end, students=student_ids).values_list(
+            "student_id", "lesson__subject_id", "value", "kind__weight"
+        )
+    )
+    period_marks = {
+        (student_id, subject_id): value
+        for student_id, subject_id, value in PeriodMark.objects.filter(
+            kind=PeriodMarkKind.PERIOD, period_id=period.pk, student_id__in=student_ids
+        ).values_list("student_id", "subject_id", "value")
+    }
+    return OverviewSource(
+        class_id=group.pk,
+        class_name=group.name,
+        period=period,
+        periods=class_periods,
+        columns=columns,
+        names=names,
+        spans=spans,
+        subgroups=subgroups,
+        marks=marks,
+        period_marks=period_marks,
+        missed=missed_in_class(group, start, end, spans=spans, subgroups=subgroups),
+    )
+
+
+def build_overview(source: OverviewSource) -> ClassOverview:
+    """The ClassOverview from what read_overview read. No queries (unit-tested on hand-made rows)."""
+    columns, subgroups = source.columns, source.subgroups
+    start, end = source.period.start, source.period.end
     by_subject: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(columns):
         by_subject[c.subject_id].append(i)
 
-    # The marks that count, as the grids count them (counting.marks_that_count): every mark of the period
-    # in the subject, the former class's after a transfer too, each in the student's own column of it.
+    # Each mark goes to the student's own column of its subject (their subgroup's, or the whole class's).
     marks: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    for student_id, subject_id, value, weight in counting.marks_that_count(
-        school_id=group.school_id, start=start, end=end, students=student_ids
-    ).values_list("student_id", "lesson__subject_id", "value", "kind__weight"):
+    for student_id, subject_id, value, weight in source.marks:
         own_groups = subgroups.get(student_id, set())
         at = next(
             (i for i in by_subject.get(subject_id, ()) if columns[i].subgroup_id in (None, *own_groups)),
@@ -208,16 +259,9 @@ def class_overview(*, user: User, class_group: ClassGroup | int, period: Period 
         )
         if at is not None:
             marks[(student_id, at)].append((value, weight))
-    period_marks = {
-        (student_id, subject_id): value
-        for student_id, subject_id, value in PeriodMark.objects.filter(
-            kind=PeriodMarkKind.PERIOD, period_id=period.pk, student_id__in=student_ids
-        ).values_list("student_id", "subject_id", "value")
-    }
-    missed = missed_in_class(group, start, end, spans=spans, subgroups=subgroups)
 
     rows = []
-    for student_id, name in names.items():
+    for student_id, name in source.names.items():
         own_groups = subgroups.get(student_id, set())
         cells: list[OverviewCell | None] = []
         for i, column in enumerate(columns):
@@ -230,10 +274,10 @@ def class_overview(*, user: User, class_group: ClassGroup | int, period: Period 
                     average=weighted_average(weighted),
                     marks_count=len(weighted),
                     norm=column.norm,
-                    period_mark=period_marks.get((student_id, column.subject_id), ""),
+                    period_mark=source.period_marks.get((student_id, column.subject_id), ""),
                 )
             )
-        student_spans = spans[student_id]
+        student_spans = source.spans[student_id]
         first_start = min(since for since, _ in student_spans)
         last_end = None if any(u is None for _, u in student_spans) else max(u for _, u in student_spans if u)
         rows.append(
@@ -243,14 +287,14 @@ def class_overview(*, user: User, class_group: ClassGroup | int, period: Period 
                 enrolled_from=first_start if first_start > start else None,
                 enrolled_to=last_end if last_end is not None and last_end < end else None,
                 cells=cells,
-                missed=missed.get(student_id, Missed()),
+                missed=source.missed.get(student_id, Missed()),
             )
         )
     return ClassOverview(
-        class_id=group.pk,
-        class_name=group.name,
-        period=period,
-        periods=class_periods,
+        class_id=source.class_id,
+        class_name=source.class_name,
+        period=source.period,
+        periods=source.periods,
         columns=columns,
         rows=rows,
     )

@@ -17,9 +17,11 @@ from ejournal.core.spreadsheet import safe_text
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson
 from ejournal.journal import period_marks, services
-from ejournal.journal.overview import class_overview
+from ejournal.journal.absences import Missed
+from ejournal.journal.overview import OverviewCell, OverviewColumn, OverviewSource, build_overview, class_overview
 from ejournal.journal.selectors import journal_grid
 from ejournal.schools import services as schools
+from ejournal.schools.models import Period
 
 MONDAY = dt.date(2026, 12, 21)  # math, 1st lesson
 TUESDAY = dt.date(2026, 12, 22)  # russian, 1st lesson
@@ -58,7 +60,7 @@ def test_every_subject_of_the_class_with_marks_norm_and_absences(journal, django
     with django_assert_max_num_queries(12):
         overview = class_overview(user=user, class_group=s.class_5a.pk)
     assert overview.period.pk == journal.q2.pk  # today's period by default
-    assert overview.title == "Сводка класса 5А · 2 четверть"
+    assert (overview.class_id, overview.class_name, overview.columns) == (1, "5А", columns)
     assert [c.title for c in overview.columns] == ["Математика", "Русский язык"]
     assert [c.assignment_id for c in overview.columns] == [s.math_5a.pk, s.russian_5a.pk]
     assert len(overview.rows) == len(s.students_5a)
@@ -259,3 +261,44 @@ def test_api_returns_the_overview(journal, other_school):
         assert api.get(url).status_code == 404
     api.force_authenticate(None)
     assert api.get(url).status_code == 403  # DRF: not signed in
+
+
+# --- build_overview: the pure half, on hand-made rows (no database) ----------------------------------------
+
+
+def test_build_overview_places_marks_in_the_students_own_column():
+    period = Period(pk=7, number=2, start=dt.date(2026, 11, 9), end=dt.date(2026, 12, 27))
+    column = {"teacher_name": "Учителева А. А.", "norm": 2}
+    columns = [
+        OverviewColumn(1, subject_id=10, subgroup_id=None, subject_name="Математика", subgroup_name="", **column),
+        OverviewColumn(2, subject_id=20, subgroup_id=5, subject_name="Английский", subgroup_name="1 группа", **column),
+        OverviewColumn(3, subject_id=20, subgroup_id=6, subject_name="Английский", subgroup_name="2 группа", **column),
+    ]
+    source = OverviewSource(
+        class_id=1,
+        class_name="5А",
+        period=period,
+        periods=[period],
+        columns=columns,
+        names={1: "Агеев Артём", 2: "Борисова Вера"},
+        spans={1: [(dt.date(2026, 9, 1), None)], 2: [(dt.date(2026, 9, 1), dt.date(2026, 12, 1))]},
+        subgroups={1: {5}, 2: {6}},
+        marks=[
+            (1, 10, "5", Decimal(2)),
+            (1, 10, "2", Decimal(1)),
+            (1, 20, "4", Decimal(1)),  # in his subgroup's column
+            (2, 20, "3", Decimal(1)),  # in hers
+            (2, 30, "5", Decimal(1)),  # a subject the class has no journal of: nowhere
+        ],
+        period_marks={(1, 10): "4"},
+        missed={2: Missed(lessons=3, lessons_by_code={"б": 3}, days=1, days_by_code={"б": 1})},
+    )
+    overview = build_overview(source)
+    first, second = overview.rows
+    assert first.cells[0] == OverviewCell(average=Decimal("4.00"), marks_count=2, norm=2, period_mark="4")
+    assert first.cells[1].marks_count == 1 and first.cells[2] is None
+    assert second.cells[1] is None and second.cells[2].average == Decimal("3.00")
+    assert second.cells[0].below_norm and not first.cells[0].below_norm
+    assert second.enrolled_to == dt.date(2026, 12, 1) and first.enrolled_from is None
+    assert first.lessons_missed == (0, 0, 0, 0, 0) and second.days_missed == (1, 1, 0, 0, 0)
+    assert (overview.class_id, overview.class_name, overview.columns) == (1, "5А", columns)
