@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET
 
 from ejournal.access.diary import diary_students
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.requests import current_user
 
 from . import pwa
 from .homework import homework_item, homework_list
-from .inputs import parse_int, parse_week, student_today
+from .inputs import parse_week, student_today
 from .marks import period_report, results
 from .selectors import diary_week
 from .week_html import week_days_html
@@ -93,9 +94,10 @@ def marks(request: HttpRequest, student_id: int | None = None) -> HttpResponse:
     """Marks by subject for a period (?period=<id>, the current one by default)."""
 
     def build(student: User) -> dict[str, Any]:
-        period_id = parse_int(request.GET.get("period"))
-        if "period" in request.GET and period_id is None:
-            raise Http404()
+        raw = request.GET.get("period", "").strip()
+        period_id = inputs.id_or_none(raw) if raw else None
+        if raw and period_id is None:
+            raise Http404()  # like a period that is not the student's
         return {"report": period_report(student, period_id=period_id, today=student_today(student))}
 
     return _page(request, student_id, "marks", build)
@@ -107,7 +109,7 @@ def homework(request: HttpRequest, student_id: int | None = None) -> HttpRespons
     """Homework by due date: upcoming first, then past (?past=<offset> pages back)."""
 
     def build(student: User) -> dict[str, Any]:
-        offset = parse_int(request.GET.get("past")) or 0
+        offset = inputs.count_or_none(request.GET.get("past")) or 0  # a bad offset shows the first page
         return {"homework": homework_list(student, today=student_today(student), past_offset=offset)}
 
     return _page(request, student_id, "homework", build)

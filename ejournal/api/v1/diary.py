@@ -7,6 +7,8 @@ else's diary, a period that is not the student's, homework of another class is 4
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,11 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ejournal.access.diary import diary_student, diary_students
+from ejournal.core import inputs
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.diary import payloads
 from ejournal.diary.homework import homework_item, homework_list
-from ejournal.diary.inputs import parse_int, parse_week, student_today
+from ejournal.diary.inputs import parse_week, student_today
 from ejournal.diary.marks import period_report, results
 from ejournal.diary.selectors import diary_week
 
@@ -154,13 +157,14 @@ class DiaryResultsSerializer(serializers.Serializer):
     years = DiaryResultsYearSerializer(many=True)
 
 
-def _query_int(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
+def _query_int(request: Request, name: str, read: Callable[[str], int | None], wanted: str) -> int | None:
+    """A number read by core.inputs (`read`); empty is None. The diary's API refuses a bad one with 422."""
+    raw = (request.query_params.get(name) or "").strip()
+    if not raw:
         return None
-    value = parse_int(raw)
+    value = read(raw)
     if value is None:
-        raise ValidationFailed(f"Параметр «{name}» должен быть целым неотрицательным числом.", field=name)
+        raise ValidationFailed(f"Параметр «{name}»: нужно {wanted}.", field=name)
     return value
 
 
@@ -184,7 +188,11 @@ class WeekView(APIView):
         raw = request.query_params.get("week", "")
         day = parse_week(raw) if raw else student_today(student)
         if day is None:
-            raise ValidationFailed("Параметр «week»: дата в виде ГГГГ-ММ-ДД.", field="week")
+            raise ValidationFailed(
+                f"Параметр «week»: дата в виде {inputs.DATE_FORMAT_HINT} между {inputs.MIN_DATE.year} и "
+                f"{inputs.MAX_DATE.year} годом.",
+                field="week",
+            )
         return Response(payloads.week(diary_week(student, day)))
 
 
@@ -196,7 +204,7 @@ class MarksView(APIView):
     )
     def get(self, request: Request, student_id: int) -> Response:
         student = diary_student(_user(request), student_id)
-        period_id = _query_int(request, "period")
+        period_id = _query_int(request, "period", inputs.id_or_none, "номер периода — целое число от 1")
         return Response(payloads.report(period_report(student, period_id=period_id, today=student_today(student))))
 
 
@@ -208,7 +216,7 @@ class HomeworkListView(APIView):
     )
     def get(self, request: Request, student_id: int) -> Response:
         student = diary_student(_user(request), student_id)
-        offset = _query_int(request, "past") or 0
+        offset = _query_int(request, "past", inputs.count_or_none, f"целое число от 0 до {inputs.MAX_OFFSET}") or 0
         return Response(payloads.homework(homework_list(student, today=student_today(student), past_offset=offset)))
 
 

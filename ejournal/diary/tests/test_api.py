@@ -100,6 +100,23 @@ def test_marks_of_another_period_or_bad_input(api, diary, other_school):
     assert api.get(urls(diary)["marks"], {"period": "x"}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "param", "value"),
+    [("marks", "period", "²"), ("marks", "period", "0"), ("homework", "past", "²"), ("homework", "past", "-1")],
+)
+def test_numbers_are_read_by_core_inputs(api, diary, endpoint, param, value):
+    """Superscript digits pass str.isdigit() and then fail int(): the diary's own parser answered 500."""
+    api.force_authenticate(diary.s.parent)
+    response = api.get(urls(diary)[endpoint], {param: value})
+    assert response.status_code == 422 and f"«{param}»" in response.json()["detail"]
+
+
+def test_a_week_beyond_2200_is_refused(api, diary):
+    api.force_authenticate(diary.child)
+    response = api.get(urls(diary)["week"], {"week": "2999-12-31"})
+    assert response.status_code == 422 and "между 1900 и 2200" in response.json()["detail"]
+
+
 def test_homework_and_one_item(api, diary):
     api.force_authenticate(diary.s.parent)
     data = api.get(urls(diary)["homework"]).json()

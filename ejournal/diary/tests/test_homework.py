@@ -96,6 +96,13 @@ def test_page_lists_homework_with_files(client, diary):
     assert response["X-Diary-Page"] == "homework"
 
 
+def test_a_bad_offset_of_the_past_shows_the_first_page(client, diary):
+    client.force_login(diary.s.parent)
+    for raw in ("²", "-1", "9" * 20):  # "²" passed isdigit() and failed int(): was a 500
+        response = client.get(list_url(diary), {"past": raw})
+        assert response.status_code == 200 and "Упражнение 125" in response.content.decode()
+
+
 def test_the_file_downloads_for_the_parent_and_not_for_another(client, diary, other_school):
     from django.core.files.base import ContentFile
 

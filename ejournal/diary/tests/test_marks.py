@@ -88,6 +88,8 @@ def test_a_period_that_is_not_the_students_is_404(client, diary, other_school):
     assert client.get(url(diary, half_year)).status_code == 404
     assert client.get(url(diary, other_school.year.schemes.first().periods.first())).status_code == 404
     assert client.get(url(diary) + "?period=abc").status_code == 404
+    assert client.get(url(diary) + "?period=²").status_code == 404  # isdigit() but not int(): was a 500
+    assert client.get(url(diary) + "?period=").status_code == 200  # an empty choice is the current period
 
 
 @pytest.mark.parametrize("who", ["teacher", "class_teacher", "admin", "director"])
