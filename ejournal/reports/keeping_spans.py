@@ -1,5 +1,6 @@
 """The span a report covers — a period, a month or two dates — read from the query string of the page
-and of the API, and the school's calendar around it (year, periods, study days).
+and of the API (through ejournal/core/inputs.py), and the school's calendar around it (year, periods, study
+days).
 
 A period belongs to a band of grades (quarters for 1–9, half-years for 10–11), so a report for a period
 covers only the classes of its grades; a month or two dates cover every class.
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 
 from ejournal.access.journal_keeping import require_keeping_reports
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.errors import NotFound, ValidationFailed
-from ejournal.core.time import MONTHS_RU, ru_date
-from ejournal.journal.clock import school_today
+from ejournal.core.time import MONTHS_RU, ru_date, school_today
 from ejournal.schools.models import AcademicYear, Period, School
 
 # Longer spans would read a whole region's worth of rows for nothing: a school year is at most ~10 months.
@@ -93,12 +94,14 @@ def school_calendar(user: User) -> Calendar:
 
 
 def _date(raw: str, field: str) -> dt.date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(raw.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValidationFailed(f"Дата «{raw}» указана неверно: нужна дата вида 01.09.2026.", field=field)
+    day = inputs.dotted_date_or_none(raw)
+    if day is None:
+        raise ValidationFailed(
+            f"Дата «{raw}» указана неверно: нужна дата вида 01.09.2026 между {inputs.MIN_DATE.year} и "
+            f"{inputs.MAX_DATE.year} годом.",
+            field=field,
+        )
+    return day
 
 
 def month_span(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -116,18 +119,22 @@ def parse_span(calendar: Calendar, params: Mapping[str, str], *, default: str = 
     start_raw = (params.get("start") or "").strip()
     end_raw = (params.get("end") or "").strip()
     if period_raw:
-        if not period_raw.isdigit():
+        period_id = inputs.id_or_none(period_raw)
+        if period_id is None:
             raise ValidationFailed("Период указан неверно.", field="period")
-        period = next((p for p in calendar.periods if p.pk == int(period_raw)), None)
+        period = next((p for p in calendar.periods if p.pk == period_id), None)
         if period is None:
             raise NotFound()
         label = f"{period_label(period)}, {ru_date(period.start)}–{ru_date(period.end)}"
         return Span(period.start, period.end, label, "period", period)
     if month_raw:
-        try:
-            first = dt.datetime.strptime(month_raw, "%Y-%m").date()
-        except ValueError as exc:
-            raise ValidationFailed(f"Месяц «{month_raw}» указан неверно: нужен вид 2026-11.", field="month") from exc
+        first = inputs.month_or_none(month_raw)
+        if first is None:
+            raise ValidationFailed(
+                f"Месяц «{month_raw}» указан неверно: нужен вид 2026-11, год от {inputs.MIN_DATE.year} до "
+                f"{inputs.MAX_DATE.year}.",
+                field="month",
+            )
         start, end = month_span(first)
         return Span(start, end, f"{MONTHS_RU[first.month - 1]} {first.year}", "month")
     if start_raw or end_raw:
@@ -158,6 +165,7 @@ def id_param(params: Mapping[str, str], key: str, title: str) -> int | None:
     raw = (params.get(key) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    value = inputs.id_or_none(raw)
+    if value is None:
         raise ValidationFailed(f"Поле «{title}» заполнено неверно.", field=key)
-    return int(raw)
+    return value

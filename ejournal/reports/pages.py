@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from ejournal.core import inputs
 from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.core.time import school_today
 from ejournal.journal import periods as journal_periods
-from ejournal.journal.clock import school_today
 from ejournal.schools.models import AcademicYear, Period, School
 from ejournal.schools.selectors import default_year
 
@@ -51,14 +52,16 @@ def url(name: str, *args: int, **query: str | int | None) -> str:
     return f"{base}?{urlencode(given)}" if given else base
 
 
-def parse_int(raw: str | None, name: str) -> int | None:
-    """An id from a query string; empty is None, anything but digits is refused in Russian."""
+def parse_id(raw: str | None, name: str) -> int | None:
+    """An id from a query string, read by core.inputs; empty is None. The reports refuse a bad one with 422
+    (as their other filters), naming the parameter in Russian."""
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        raise ValidationFailed(f"Неверный параметр «{name}»: нужно число.", field=name)
-    return int(raw)
+    value = inputs.id_or_none(raw)
+    if value is None:
+        raise ValidationFailed(f"Неверный параметр «{name}»: нужно число — номер записи (от 1).", field=name)
+    return value
 
 
 def parse_view(raw: str | None) -> str:

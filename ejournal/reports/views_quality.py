@@ -19,7 +19,7 @@ from ejournal.core.time import ru_date
 
 from . import classes, region, school
 from .catalog import CATALOG
-from .pages import Page, parse_int, parse_view
+from .pages import Page, parse_id, parse_view
 from .rendering import respond
 
 TEMPLATE = "reports/quality.html"
@@ -30,7 +30,7 @@ ARCHIVE_TYPES = {
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:
-    return parse_int(request.GET.get(name), name)
+    return parse_id(request.GET.get(name), name)
 
 
 def _respond(request: HttpRequest, page: Page, *, personal: str = "") -> HttpResponse:

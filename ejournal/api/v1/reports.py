@@ -22,7 +22,7 @@ from ejournal.access import reports as access
 from ejournal.core.errors import NotFound
 from ejournal.core.requests import current_user
 from ejournal.reports import classes, region, school
-from ejournal.reports.pages import Page, parse_int, parse_view
+from ejournal.reports.pages import Page, parse_id, parse_view
 from ejournal.reports.tables import CellValue, Report
 
 PERIOD = OpenApiParameter("period", int, description="Период; без него — текущий")
@@ -61,7 +61,7 @@ class SchoolReportView(APIView):
         return _answer(
             school.school_summary(
                 user=current_user(request),
-                period_id=parse_int(q.get("period"), "period"),
+                period_id=parse_id(q.get("period"), "period"),
                 by=school.parse_grouping(q.get("by")),
             )
         )
@@ -78,8 +78,8 @@ class TeacherReportView(APIView):
         return _answer(
             school.teacher_report(
                 user=current_user(request),
-                period_id=parse_int(q.get("period"), "period"),
-                teacher_id=parse_int(q.get("teacher"), "teacher"),
+                period_id=parse_id(q.get("period"), "period"),
+                teacher_id=parse_id(q.get("teacher"), "teacher"),
             )
         )
 
@@ -96,7 +96,7 @@ class ClassReportView(APIView):
             classes.class_report(
                 user=current_user(request),
                 class_id=class_id,
-                period_id=parse_int(q.get("period"), "period"),
+                period_id=parse_id(q.get("period"), "period"),
                 view=parse_view(q.get("view")),
             )
         )
@@ -109,7 +109,7 @@ class JournalReportView(APIView):
             classes.journal_report(
                 user=current_user(request),
                 assignment_id=assignment_id,
-                period_id=parse_int(request.query_params.get("period"), "period"),
+                period_id=parse_id(request.query_params.get("period"), "period"),
             )
         )
 
@@ -121,7 +121,7 @@ class StudentReportView(APIView):
             classes.student_report(
                 user=current_user(request),
                 student_id=student_id,
-                period_id=parse_int(request.query_params.get("period"), "period"),
+                period_id=parse_id(request.query_params.get("period"), "period"),
             )
         )
 

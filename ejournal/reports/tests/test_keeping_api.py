@@ -73,6 +73,22 @@ def test_attendance_denied(j, other_school):
     assert bad.status_code == 422 and bad.json()["field"] == "end"
 
 
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        (ATTENDANCE, {"month": "9999-12"}),  # the month after it cannot be computed: was a 500
+        (ATTENDANCE, {"start": "01.01.0001", "end": "01.01.0001"}),
+        (ATTENDANCE, {"period": "²"}),  # isdigit() but not int(): was a 500
+        (ATTENDANCE, {"class": "²"}),
+        (KEEPING, {"teacher": "²"}),
+        (EXECUTION, {"subject": "²"}),
+    ],
+)
+def test_hostile_spans_and_ids_are_refused_in_russian(j, url, query):
+    response = api(j.s.deputy).get(url, query)
+    assert response.status_code == 422 and response.json()["field"] == next(iter(query))
+
+
 def test_journal_keeping_rows_and_scope(j):
     s = j.s
     body = api(s.deputy).get(KEEPING, WEEK).json()

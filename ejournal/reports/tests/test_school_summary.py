@@ -128,6 +128,8 @@ def test_a_period_of_another_school_is_404_and_bad_input_is_explained(client, ma
     assert page(client, marked.s.director, period=foreign.pk).status_code == 404
     r = page(client, marked.s.director, period="первая")
     assert r.status_code == 422 and "нужно число" in r.content.decode()
+    assert page(client, marked.s.director, period="²").status_code == 422  # isdigit() but not int(): was a 500
+    assert page(client, marked.s.director, period="0").status_code == 422
     assert page(client, marked.s.director, by="по кругу").status_code == 422
 
 
