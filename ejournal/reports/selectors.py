@@ -188,6 +188,27 @@ def _active(start: dt.date, end: dt.date) -> Q:
     return Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
 
 
+EnrolmentRow = tuple[int, int, dt.date, dt.date | None, str, str, str]  # student, class, start, end, names
+# assignment, class, subject, subgroup, subgroup name, teacher, subject name, pass/fail, teacher's names
+AssignmentRow = tuple[int, int, int, int | None, str | None, int, str, bool, str, str, str]
+MarkGroupRow = tuple[int, int, str, int, int]  # student, subject, value, Σ weight in hundredths, how many
+
+
+@dataclass(frozen=True)
+class PeriodRows:
+    """What period_data reads (six queries), as the rows came: build_period_data needs nothing else."""
+
+    school: School
+    period: Period
+    day: dt.date  # the day the students are counted on
+    classes: list[tuple[int, int, str]]  # id, grade, letter in class order
+    enrolments: list[EnrolmentRow]  # by student name, then start
+    assignments: list[AssignmentRow]  # by start, so the latest of a journal comes last
+    members: list[tuple[int, int]]  # student, subgroup
+    marks: list[MarkGroupRow]
+    period_marks: list[tuple[int, int, str]]  # student, subject, value
+
+
 def period_data(
     *, school: School, period: Period, class_ids: list[int] | None = None, until: dt.date | None = None
 ) -> PeriodData:
@@ -196,6 +217,13 @@ def period_data(
     `until` limits the marks to the lessons up to that day (a monthly report made later); the students are
     then counted on that day. Six queries whatever the number of classes and students.
     """
+    return build_period_data(read_period(school=school, period=period, class_ids=class_ids, until=until))
+
+
+def read_period(
+    *, school: School, period: Period, class_ids: list[int] | None = None, until: dt.date | None = None
+) -> PeriodRows:
+    """The six queries of period_data, each read with values_list."""
     scheme = period.scheme
     start, end = period.start, period.end
     day = reference_day(school, period) if until is None else min(end, max(start, until))
@@ -206,13 +234,7 @@ def period_data(
         classes_qs = classes_qs.filter(pk__in=class_ids)
     class_rows = list(classes_qs.order_by("grade", "letter").values_list("pk", "grade", "letter"))
     ids = [pk for pk, _, _ in class_rows]
-
-    spans: dict[int, dict[int, list[tuple[dt.date, dt.date | None]]]] = defaultdict(lambda: defaultdict(list))
-    names: dict[int, str] = {}
-    placed: dict[int, int] = {}
-    at_start: dict[int, int] = defaultdict(int)
-    at_end: dict[int, int] = defaultdict(int)
-    for student_id, class_id, since, until_day, last, first, middle in (
+    enrolments = list(
         Enrolment.objects.filter(_active(start, end), school_id=school.pk, class_group_id__in=ids)
         .order_by("student__last_name", "student__first_name", "student__middle_name", "student_id", "start")
         .values_list(
@@ -224,30 +246,8 @@ def period_data(
             "student__first_name",
             "student__middle_name",
         )
-    ):
-        spans[class_id][student_id].append((since, until_day))
-        names[student_id] = full_name(last, first, middle)
-        if since <= start and (until_day is None or until_day >= start):
-            at_start[class_id] += 1
-        if since <= day and (until_day is None or until_day >= day):
-            at_end[class_id] += 1
-            placed[student_id] = class_id
-
-    classes = {pk: ClassInfo(pk, grade, letter, at_start[pk], at_end[pk]) for pk, grade, letter in class_rows}
-    order = {pk: i for i, pk in enumerate(ids)}
-    students = {
-        s.id: s
-        for s in sorted(
-            (Student(pk, names[pk], class_id) for pk, class_id in placed.items()),
-            key=lambda s: (order[s.class_id], s.name, s.id),
-        )
-    }
-
-    # A journal outlives a change of teacher: the latest assignment of the period stands for it.
-    latest: dict[tuple[int, int, int | None], JournalInfo] = {}
-    subjects: dict[int, tuple[str, bool]] = {}
-    teachers: dict[int, str] = {}
-    for pk, class_id, subject_id, subgroup_id, subgroup_name, teacher_id, sname, pass_fail, last, first, middle in (
+    )
+    assignments = list(
         TeachingAssignment.objects.filter(_active(start, end), school_id=school.pk, class_group_id__in=ids)
         .order_by("start", "pk")
         .values_list(
@@ -263,31 +263,18 @@ def period_data(
             "teacher__first_name",
             "teacher__middle_name",
         )
-    ):
-        latest[(class_id, subject_id, subgroup_id)] = JournalInfo(
-            pk, class_id, subject_id, subgroup_id, subgroup_name or "", teacher_id
-        )
-        subjects[subject_id] = (sname, pass_fail)
-        teachers[teacher_id] = short_name(last, first, middle)
-    journals = sorted(
-        latest.values(),
-        key=lambda j: (order[j.class_id], subjects[j.subject_id][0], j.subgroup_name, j.subject_id),
     )
-
-    subgroups_of: dict[int, set[int]] = defaultdict(set)
-    for student_id, subgroup_id in SubgroupMember.objects.filter(
-        school_id=school.pk, subgroup__class_group_id__in=ids
-    ).values_list("student_id", "subgroup_id"):
-        subgroups_of[student_id].add(subgroup_id)
-
+    members = list(
+        SubgroupMember.objects.filter(school_id=school.pk, subgroup__class_group_id__in=ids).values_list(
+            "student_id", "subgroup_id"
+        )
+    )
     # Grouped by value, each value carrying the sum of its marks' weights: the journal's weighted average of
     # these (value, Σ weight) pairs is Σ(mark × weight) / Σ weight over the marks themselves. The marks are
     # those that count (journal.counting): a student moved between classes mid-period keeps her former
     # class's marks, counted in the class she is in on the reference day.
     enrolled = Enrolment.objects.filter(_active(start, end), school_id=school.pk, class_group_id__in=ids)
-    weighted: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
-    numbers: dict[tuple[int, int], int] = defaultdict(int)
-    for student_id, subject_id, value, weight, n in (
+    marks = list(
         counting.marks_that_count(
             school_id=school.pk,
             start=start,
@@ -299,16 +286,92 @@ def period_data(
         # average, and no float-to-Decimal conversion per row.
         .annotate(weight=Sum(Round(F("kind__weight") * 100), output_field=IntegerField()), n=Count("id"))
         .order_by()
-    ):
-        if student_id in placed:
-            weighted[(student_id, subject_id)].append((value, Decimal(weight)))
-            numbers[(student_id, subject_id)] += n
-    set_marks = dict(
-        ((student_id, subject_id), value)
-        for student_id, subject_id, value in PeriodMark.objects.filter(
+    )
+    period_marks = list(
+        PeriodMark.objects.filter(
             school_id=school.pk, kind=PeriodMarkKind.PERIOD, period_id=period.pk, class_group_id__in=ids
         ).values_list("student_id", "subject_id", "value")
     )
+    return PeriodRows(
+        school=school,
+        period=period,
+        day=day,
+        classes=class_rows,
+        enrolments=enrolments,
+        assignments=assignments,
+        members=members,
+        marks=marks,
+        period_marks=period_marks,
+    )
+
+
+def build_period_data(rows: PeriodRows) -> PeriodData:
+    """PeriodData from what read_period read: who is counted in which class, the journals, the cells. No
+    queries (unit-tested on hand-made rows)."""
+    start, day = rows.period.start, rows.day
+    spans: dict[int, dict[int, list[tuple[dt.date, dt.date | None]]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[int, str] = {}
+    placed: dict[int, int] = {}
+    at_start: dict[int, int] = defaultdict(int)
+    at_end: dict[int, int] = defaultdict(int)
+    for student_id, class_id, since, until_day, last, first, middle in rows.enrolments:
+        spans[class_id][student_id].append((since, until_day))
+        names[student_id] = full_name(last, first, middle)
+        if since <= start and (until_day is None or until_day >= start):
+            at_start[class_id] += 1
+        if since <= day and (until_day is None or until_day >= day):
+            at_end[class_id] += 1
+            placed[student_id] = class_id
+
+    classes = {pk: ClassInfo(pk, grade, letter, at_start[pk], at_end[pk]) for pk, grade, letter in rows.classes}
+    order = {pk: i for i, (pk, _, _) in enumerate(rows.classes)}
+    students = {
+        s.id: s
+        for s in sorted(
+            (Student(pk, names[pk], class_id) for pk, class_id in placed.items()),
+            key=lambda s: (order[s.class_id], s.name, s.id),
+        )
+    }
+
+    # A journal outlives a change of teacher: the latest assignment of the period stands for it.
+    latest: dict[tuple[int, int, int | None], JournalInfo] = {}
+    subjects: dict[int, tuple[str, bool]] = {}
+    teachers: dict[int, str] = {}
+    for (
+        pk,
+        class_id,
+        subject_id,
+        subgroup_id,
+        subgroup_name,
+        teacher_id,
+        sname,
+        pass_fail,
+        last,
+        first,
+        middle,
+    ) in rows.assignments:
+        latest[(class_id, subject_id, subgroup_id)] = JournalInfo(
+            pk, class_id, subject_id, subgroup_id, subgroup_name or "", teacher_id
+        )
+        subjects[subject_id] = (sname, pass_fail)
+        teachers[teacher_id] = short_name(last, first, middle)
+    journals = sorted(
+        latest.values(),
+        key=lambda j: (order[j.class_id], subjects[j.subject_id][0], j.subgroup_name, j.subject_id),
+    )
+
+    subgroups_of: dict[int, set[int]] = defaultdict(set)
+    for student_id, subgroup_id in rows.members:
+        subgroups_of[student_id].add(subgroup_id)
+
+    weighted: dict[tuple[int, int], list[tuple[str, Decimal]]] = defaultdict(list)
+    numbers: dict[tuple[int, int], int] = defaultdict(int)
+    for student_id, subject_id, value, weight, n in rows.marks:
+        if student_id in placed:
+            weighted[(student_id, subject_id)].append((value, Decimal(weight)))
+            numbers[(student_id, subject_id)] += n
+    set_marks = {(student_id, subject_id): value for student_id, subject_id, value in rows.period_marks}
+    school = rows.school
     thresholds = (school.threshold_5, school.threshold_4, school.threshold_3)
     cells: dict[tuple[int, int], Cell] = {}
     for key in weighted.keys() | set_marks.keys():
@@ -322,7 +385,7 @@ def period_data(
         )
     return PeriodData(
         school=school,
-        period=period,
+        period=rows.period,
         day=day,
         classes=classes,
         students=students,
