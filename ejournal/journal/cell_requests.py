@@ -79,7 +79,7 @@ def _id(data: dict[str, Any], key: str) -> int | None:
 
 
 def _marks(raw: object) -> tuple[MarkRequest, ...]:
-    if not isinstance(raw, list) or len(raw) > MAX_MARKS or not all(isinstance(m, dict) for m in raw):
+    if not isinstance(raw, list) or len(raw) > MAX_MARKS or not all(isinstance(m, dict) and "value" in m for m in raw):
         raise ValidationFailed("Отметки переданы неверно.", field="marks")
     return tuple(
         MarkRequest(

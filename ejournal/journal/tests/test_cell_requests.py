@@ -45,6 +45,7 @@ def test_panel_body_keeps_a_missing_comment_as_none():
         ({"marks": "5"}, "marks"),
         ({"marks": [{"value": "5"}] * 11}, "marks"),
         ({"marks": [{"value": ["5"]}]}, "value"),
+        ({"marks": [{"kind": 1}]}, "marks"),
         ({"attendance": "прогул"}, "attendance"),
     ],
 )
