@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from ejournal.accounts import credentials, people
-from ejournal.accounts.models import PersonChange, Role, User
+from ejournal.accounts.models import PersonChange, Role, User, UserSession
 from ejournal.audit.models import EventKind, SecurityEvent
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.schools import services as schools
@@ -147,8 +147,6 @@ def test_slips_pdf_has_eight_slips_a_page_with_login_and_password(small_school):
 
 
 def test_the_administrator_gives_a_teacher_a_one_time_password(small_school, client):
-    from ejournal.accounts.models import UserSession
-
     s = small_school
     s.teacher.set_password("старый-пароль-учителя")
     s.teacher.save()
