@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -201,12 +202,12 @@ class PeriodRows:
     school: School
     period: Period
     day: dt.date  # the day the students are counted on
-    classes: list[tuple[int, int, str]]  # id, grade, letter in class order
-    enrolments: list[EnrolmentRow]  # by student name, then start
-    assignments: list[AssignmentRow]  # by start, so the latest of a journal comes last
-    members: list[tuple[int, int]]  # student, subgroup
-    marks: list[MarkGroupRow]
-    period_marks: list[tuple[int, int, str]]  # student, subject, value
+    classes: Sequence[tuple[int, int, str]]  # id, grade, letter in class order
+    enrolments: Sequence[EnrolmentRow]  # by student name, then start
+    assignments: Sequence[AssignmentRow]  # by start, so the latest of a journal comes last
+    members: Sequence[tuple[int, int]]  # student, subgroup
+    marks: Sequence[MarkGroupRow]
+    period_marks: Sequence[tuple[int, int, str]]  # student, subject, value
 
 
 def period_data(

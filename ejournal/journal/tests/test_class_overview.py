@@ -60,7 +60,7 @@ def test_every_subject_of_the_class_with_marks_norm_and_absences(journal, django
     with django_assert_max_num_queries(12):
         overview = class_overview(user=user, class_group=s.class_5a.pk)
     assert overview.period.pk == journal.q2.pk  # today's period by default
-    assert (overview.class_id, overview.class_name, overview.columns) == (1, "5А", columns)
+    assert overview.title == "Сводка класса 5А · 2 четверть"
     assert [c.title for c in overview.columns] == ["Математика", "Русский язык"]
     assert [c.assignment_id for c in overview.columns] == [s.math_5a.pk, s.russian_5a.pk]
     assert len(overview.rows) == len(s.students_5a)
@@ -268,11 +268,11 @@ def test_api_returns_the_overview(journal, other_school):
 
 def test_build_overview_places_marks_in_the_students_own_column():
     period = Period(pk=7, number=2, start=dt.date(2026, 11, 9), end=dt.date(2026, 12, 27))
-    column = {"teacher_name": "Учителева А. А.", "norm": 2}
+    teacher = "Учителева А. А."
     columns = [
-        OverviewColumn(1, subject_id=10, subgroup_id=None, subject_name="Математика", subgroup_name="", **column),
-        OverviewColumn(2, subject_id=20, subgroup_id=5, subject_name="Английский", subgroup_name="1 группа", **column),
-        OverviewColumn(3, subject_id=20, subgroup_id=6, subject_name="Английский", subgroup_name="2 группа", **column),
+        OverviewColumn(1, 10, None, "Математика", "", teacher, norm=2),
+        OverviewColumn(2, 20, 5, "Английский", "1 группа", teacher, norm=2),
+        OverviewColumn(3, 20, 6, "Английский", "2 группа", teacher, norm=2),
     ]
     source = OverviewSource(
         class_id=1,
@@ -296,9 +296,11 @@ def test_build_overview_places_marks_in_the_students_own_column():
     overview = build_overview(source)
     first, second = overview.rows
     assert first.cells[0] == OverviewCell(average=Decimal("4.00"), marks_count=2, norm=2, period_mark="4")
-    assert first.cells[1].marks_count == 1 and first.cells[2] is None
-    assert second.cells[1] is None and second.cells[2].average == Decimal("3.00")
-    assert second.cells[0].below_norm and not first.cells[0].below_norm
+    english, theirs, maths = first.cells[1], second.cells[2], second.cells[0]
+    assert english is not None and theirs is not None and maths is not None
+    assert english.marks_count == 1 and first.cells[2] is None
+    assert second.cells[1] is None and theirs.average == Decimal("3.00")
+    assert maths.below_norm and maths.marks_count == 0
     assert second.enrolled_to == dt.date(2026, 12, 1) and first.enrolled_from is None
     assert first.lessons_missed == (0, 0, 0, 0, 0) and second.days_missed == (1, 1, 0, 0, 0)
     assert (overview.class_id, overview.class_name, overview.columns) == (1, "5А", columns)

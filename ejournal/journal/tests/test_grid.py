@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -166,7 +167,7 @@ def test_query_count_is_constant_in_class_size(big_journal, django_assert_max_nu
 # --- build_grid: the pure half, on hand-made rows (no database) ------------------------------------------
 
 
-def _source(**changes) -> GridSource:
+def _source(**changes: Any) -> GridSource:
     period = Period(pk=7, number=2, start=dt.date(2026, 11, 9), end=dt.date(2026, 12, 27))
     lessons = [
         GridLesson(
@@ -174,7 +175,7 @@ def _source(**changes) -> GridSource:
         )
         for lid, day, topic in ((11, dt.date(2026, 11, 10), "Дроби"), (12, dt.date(2026, 12, 1), ""))
     ]
-    fields = {
+    fields: dict[str, Any] = {
         "assignment_id": 3,
         "class_name": "5А",
         "subgroup_name": "",
@@ -213,9 +214,11 @@ def test_build_grid_fills_cells_figures_and_marks_from_elsewhere():
     grid = build_grid(_source())
     first, second = grid.rows
     assert [c.text if c else None for c in first.cells] == ["5", "3"]
-    assert first.cells[1].is_late and first.average == Decimal("4.33") and first.marks_count == 2
+    late, absent = first.cells[1], second.cells[1]
+    assert late is not None and absent is not None
+    assert late.is_late and first.average == Decimal("4.33") and first.marks_count == 2
     assert (first.period_mark, first.suggestion, first.is_deviation, first.below_norm) == ("5", "4", True, True)
-    assert second.cells[0] is None and second.cells[1].text == "н"  # not in the class on the first lesson
+    assert second.cells[0] is None and absent.text == "н"  # not in the class on the first lesson
     assert second.enrolled_from == dt.date(2026, 11, 20) and second.enrolled_to is None
     assert second.foreign == (ForeignMark(dt.date(2026, 11, 12), "4", 1, "", "5Б, 1 группа"),)
     assert second.average == Decimal("4.00") and second.marks_count == 1
