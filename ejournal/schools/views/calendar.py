@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +24,7 @@ from ..calendar_defaults import recommended_year
 from ..forms import HolidayForm, PeriodSchemeForm, YearCreateForm, YearForm
 from ..models import AcademicYear
 from ..setup import create_year_from_spec
-from .common import parse_grade, require_manager, require_reader, school_day, submit
+from .common import parse_grade, require_manager, require_reader, school_day, submit, year_id_or_404
 
 
 def _calendar_url(year: AcademicYear | None, grade: int, anchor: str = "") -> str:
@@ -35,10 +35,8 @@ def _calendar_url(year: AcademicYear | None, grade: int, anchor: str = "") -> st
 
 
 def _selected_year(request: HttpRequest, user: User, years: list[AcademicYear]) -> AcademicYear | None:
-    year_id = request.GET.get("year", "")
-    if year_id:
-        if not year_id.isdigit():
-            raise Http404
+    year_id = year_id_or_404(request)
+    if year_id is not None:
         return get_object_or_404(access_schools.visible_years(user), pk=year_id)
     return selectors.default_year(years, school_day(user))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,7 @@ from ejournal.access import people as access_people
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 
@@ -30,7 +31,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import AcademicYear, ClassGroup, Enrolment
-from .common import parse_date, require_manager, require_reader, school_day, submit
+from .common import parse_date, require_manager, require_reader, school_day, submit, year_id_or_404
 
 
 def _teachers(user: User) -> Any:
@@ -44,12 +45,10 @@ def _render_list(
     years = list(access_schools.visible_years(user).order_by("-start"))
     today = school_day(user)
     if year is None:
-        year_id = request.GET.get("year", "")
-        if year_id and not year_id.isdigit():
-            raise Http404
+        year_id = year_id_or_404(request)
         year = (
             get_object_or_404(access_schools.visible_years(user), pk=year_id)
-            if year_id
+            if year_id is not None
             else selectors.default_year(years, today)
         )
     on = selectors.clamp(today, year.start, year.end) if year else today
@@ -163,7 +162,7 @@ def _class_context(request: HttpRequest, group: ClassGroup, forms: ClassForms | 
 
 
 def _posted_ids(form: Any) -> set[int]:
-    return {int(v) for v in form.data.getlist(form.add_prefix("students")) if v.isdigit()}
+    return {i for i in map(inputs.id_or_none, form.data.getlist(form.add_prefix("students"))) if i is not None}
 
 
 def _subgroup_rows(page: selectors.ClassPage, members_form: Any, errors_for: int | None) -> list[dict[str, Any]]:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
+from ejournal.core import inputs
 from ejournal.core.errors import DomainError, NotFound
 from ejournal.core.time import school_today
 
@@ -31,14 +32,23 @@ def school_day(user: User) -> dt.date:
 
 
 def parse_grade(value: str | None, default: int = 1) -> int:
-    return int(value) if value and value.isdigit() and 1 <= int(value) <= 11 else default
+    grade = inputs.count_or_none(value, low=1, high=11)
+    return default if grade is None else grade
 
 
 def parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
+    return inputs.date_or_none(value)
+
+
+def year_id_or_404(request: HttpRequest) -> int | None:
+    """The `?year=` of a page: none given is None; anything that is not an id is a missing page."""
+    raw = request.GET.get("year", "")
+    if not raw:
         return None
+    year_id = inputs.id_or_none(raw)
+    if year_id is None:
+        raise Http404
+    return year_id
 
 
 def submit(request: HttpRequest, form: forms.BaseForm, action: Callable[[dict[str, Any]], str]) -> int | None:
