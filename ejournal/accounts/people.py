@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from ejournal.access import people as access_people
 from ejournal.access import roles as access_roles
+from ejournal.access import tenancy
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.errors import ValidationFailed
@@ -123,7 +124,7 @@ def _today(school: School) -> dt.date:
 
 
 def _require_manages(actor: User, *people: User) -> None:
-    access_roles.require(access_roles.manages_people(actor) and all(p.school_id == actor.school_id for p in people))
+    access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, *people))
 
 
 def _shown(value: object) -> str:
@@ -168,7 +169,7 @@ def add_person(
     given on the card does (services.grant_role): a wrong or missing one creates nothing and is kept in the
     security log."""
     _require_manages(actor)
-    access_roles.require(actor.school_id == school.pk)
+    tenancy.in_school_of(actor, school)
     extra = _clean({"snils": snils, "phone": phone, "email": email, "birth_date": birth_date}, _today(school))
     roles = list(dict.fromkeys(roles))
     if not roles:
@@ -176,17 +177,16 @@ def add_person(
     if not access_people.roles_compatible(roles):
         raise ValidationFailed(services.STUDENT_CONFLICT, field="roles")
     confirmed = sorted(r for r in roles if access_people.grant_needs_password(r))
-    if confirmed and not (granter_password and actor.check_password(granter_password)):
-        # Outside the creation's transaction: the refusal stays in the log though nobody is created.
+    if confirmed:
         labels = ", ".join(f"«{Role(r).label}»" for r in confirmed)
-        record(
-            kind=EventKind.ROLE_GRANT_REFUSED,
-            summary=f"Новый пользователь с ролью {labels} не создан: неверный пароль.",
+        services.require_granter_password(
             actor=actor,
+            password=granter_password,
             request=request,
+            refusal=f"Новый пользователь с ролью {labels} не создан: неверный пароль.",
+            message=WRONG_GRANTER_PASSWORD,
             details={"roles": confirmed, "new_person": True},
         )
-        raise ValidationFailed(WRONG_GRANTER_PASSWORD, field="password")
     with transaction.atomic():
         person = services.create_person(
             actor=actor,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ejournal.access import people as access_people
 from ejournal.access import roles as access_roles
+from ejournal.access import tenancy
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.errors import ValidationFailed
@@ -113,7 +114,7 @@ def create_person(
 ) -> User:
     """A person of the school with roles. `actor=None` only from the console when a school is set up."""
     if actor is not None:
-        access_roles.require(access_roles.manages_people(actor) and actor.school_id == school.pk)
+        access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, school))
     last_name, first_name = last_name.strip(), first_name.strip()
     if not last_name or not first_name:
         raise ValidationFailed("Укажите фамилию и имя.")
@@ -185,23 +186,67 @@ def grant_role(
     `confirmed=True` says the caller has itself checked the granter's password for this grant (an import's
     commit: the administrator typed it when queueing the batch, the worker has no password to pass); only
     code that did so may set it."""
-    access_roles.require(access_roles.manages_people(actor) and actor.school_id == user.school_id)
+    access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, user))
     if role not in Role.values:
         raise ValidationFailed(f"Неизвестная роль: {role}.")
     if not access_people.roles_compatible({*user.roles, role}):
         raise ValidationFailed(STUDENT_CONFLICT, field="role")
-    if access_people.grant_needs_password(role) and not confirmed and not (password and actor.check_password(password)):
-        # Outside the grant's transaction: the refusal stays in the log though nothing is granted.
-        record(
-            kind=EventKind.ROLE_GRANT_REFUSED,
-            summary=f"Роль «{Role(role).label}» пользователю №{user.pk} не выдана: неверный пароль.",
+    if access_people.grant_needs_password(role) and not confirmed:
+        require_granter_password(
             actor=actor,
-            subject=user,
+            password=password,
             request=request,
+            subject=user,
+            refusal=f"Роль «{Role(role).label}» пользователю №{user.pk} не выдана: неверный пароль.",
+            message="Неверный пароль: роль не выдана. Введите свой текущий пароль.",
             details={"role": role},
         )
-        raise ValidationFailed("Неверный пароль: роль не выдана. Введите свой текущий пароль.", field="password")
     _grant(actor=actor, user=user, role=role, request=request)
+
+
+def require_granter_password(
+    *,
+    actor: User,
+    password: str | None,
+    refusal: str,
+    message: str,
+    request: HttpRequest | None = None,
+    subject: User | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """The granter's own password before the administrator's or the director's role is handed out (on the
+    card, with a new person, by an import); a wrong one is a refusal in the security log (`refusal`)."""
+    _require_own_password(
+        actor=actor,
+        password=password,
+        request=request,
+        field="password",
+        message=message,
+        event=(EventKind.ROLE_GRANT_REFUSED, refusal, subject, details),
+    )
+
+
+def _require_own_password(
+    *,
+    actor: User,
+    password: str | None,
+    request: HttpRequest | None,
+    field: str,
+    message: str,
+    event: tuple[str, str, User | None, dict[str, object] | None],
+) -> None:
+    """A signed-in person types their own password to confirm an action. A wrong one is kept in the security
+    log and counts like a failed sign-in, so a stolen session cannot guess it without limit; within the
+    account's delay it is not even checked. Called outside any transaction the record would roll back with."""
+    delay = lockout.account_delay(lockout.account_key(actor.username))
+    if delay is not None:
+        raise ValidationFailed(delay.message(), field=field)
+    if password and actor.check_password(password):
+        return
+    kind, summary, subject, details = event
+    record(kind=kind, summary=summary, actor=actor, subject=subject, request=request, details=details)
+    problem = lockout.count_failure(request=request, username=actor.username, known_device=False)
+    raise ValidationFailed(problem or message, field=field)
 
 
 @transaction.atomic
@@ -232,7 +277,7 @@ def revoke_role(*, actor: User, user: User, role: str, request: HttpRequest | No
     """Take a role away; what the person did in it (marks, lessons, history) stays. The administrator
     cannot take the administrator's role from themselves, and a class teacher keeps the teacher's role
     until their classes get another class teacher."""
-    access_roles.require(access_roles.manages_people(actor) and actor.school_id == user.school_id)
+    access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, user))
     if role not in Role.values:
         raise ValidationFailed(f"Неизвестная роль: {role}.")
     if role == Role.ADMIN and user.pk == actor.pk:
@@ -267,9 +312,8 @@ def revoke_role(*, actor: User, user: User, role: str, request: HttpRequest | No
 @transaction.atomic
 def link_parent(*, actor: User | None, parent: User, child: User, relation: str = "") -> Guardianship:
     if actor is not None:
-        access_roles.require(access_roles.manages_people(actor) and actor.school_id == parent.school_id)
-    if parent.school_id != child.school_id:
-        access_roles.require(False)
+        access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, parent))
+    access_roles.require(tenancy.one_school(parent, child))
     if not child.has_role(Role.STUDENT):
         raise ValidationFailed(f"{child.full_name} не ученик.")
     if not parent.has_role(Role.PARENT):
@@ -303,21 +347,14 @@ def change_own_password(
     the inbox and by e-mail after commit — a failing mail never undoes the change.
     """
     if not actor.must_change_password:
-        account = lockout.account_key(actor.username)
-        delay = lockout.account_delay(account)
-        if delay is not None:
-            raise ValidationFailed(delay.message(), field="old_password")
-        if not current_password or not actor.check_password(current_password):
-            # Counted outside any transaction of the caller's making: the failure must stay recorded.
-            record(
-                kind=EventKind.LOGIN_FAILED,
-                summary="Неверный текущий пароль при смене пароля",
-                actor=actor,
-                subject=actor,
-                request=request,
-            )
-            problem = lockout.count_failure(request=request, username=actor.username, known_device=False)
-            raise ValidationFailed(problem or WRONG_CURRENT_PASSWORD, field="old_password")
+        _require_own_password(
+            actor=actor,
+            password=current_password,
+            request=request,
+            field="old_password",
+            message=WRONG_CURRENT_PASSWORD,
+            event=(EventKind.LOGIN_FAILED, "Неверный текущий пароль при смене пароля", actor, None),
+        )
     try:
         password_validation.validate_password(new_password, actor)
     except ValidationError as e:

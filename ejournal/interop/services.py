@@ -19,7 +19,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from ejournal.access import interop as access
-from ejournal.access import roles
+from ejournal.access import tenancy
+from ejournal.accounts import services as people
 from ejournal.accounts.models import Role, User
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
@@ -120,7 +121,7 @@ def upload(
     """Check a file and keep it for the commit when it has no errors. A file over IMPORT_MAX_BYTES is refused
     before it is read; a file that is no table, or lacks columns, is kept as a refused import with the reason."""
     access.require_may_import(actor)
-    roles.require(year.school_id == actor.school_id)
+    tenancy.in_school_of(actor, year)
     if kind not in ImportKind.values:
         raise ValidationFailed("Выберите, что импортируется: классы, ученики, родители или сотрудники.", field="kind")
     if len(data) > max_bytes():
@@ -183,11 +184,6 @@ def _locked(actor: User, batch: ImportBatch) -> ImportBatch:
     return locked
 
 
-class _WrongPassword(Exception):
-    def __init__(self, batch: ImportBatch) -> None:
-        self.batch = batch
-
-
 def request_commit(
     *, actor: User, batch: ImportBatch, password: str | None = None, request: HttpRequest | None = None
 ) -> ImportBatch:
@@ -195,30 +191,32 @@ def request_commit(
     should (docs/architecture.md: imports never run inside a request). The page follows the status.
 
     A file that gives the administrator's or the director's role needs the actor's current password, as the
-    person's card does (accounts.services.grant_role): a wrong or missing one queues nothing and is kept in
-    the security log; a right one marks the batch confirmed for the worker (report["confirmed"])."""
-    try:
-        return _queue(actor=actor, batch=batch, password=password)
-    except _WrongPassword as e:
-        # Outside the queueing transaction: the refusal stays in the log though nothing is queued.
-        roles = sorted({role for item in e.batch.report.get("confirm", []) for role in item["roles"]})
-        record(
-            kind=EventKind.ROLE_GRANT_REFUSED,
-            summary=f"Импорт №{e.batch.pk} не выполнен: неверный пароль для выдачи ролей.",
+    person's card does (accounts.services.grant_role): a wrong or missing one queues nothing, is kept in the
+    security log and counts like a failed sign-in; a right one marks the batch confirmed for the worker
+    (report["confirmed"])."""
+    access.require_may_import(actor)
+    confirm = needs_password(batch)
+    if confirm:
+        # Before the queueing transaction: the refusal stays in the log though nothing is queued.
+        granted = sorted({role for item in batch.report.get("confirm", []) for role in item["roles"]})
+        people.require_granter_password(
             actor=actor,
+            password=password,
             request=request,
-            details={"batch": e.batch.pk, "roles": roles},
+            refusal=f"Импорт №{batch.pk} не выполнен: неверный пароль для выдачи ролей.",
+            message=WRONG_PASSWORD,
+            details={"batch": batch.pk, "roles": granted},
         )
-        raise ValidationFailed(WRONG_PASSWORD, field="password") from None
+    return _queue(actor=actor, batch=batch, confirmed=confirm)
 
 
 @transaction.atomic
-def _queue(*, actor: User, batch: ImportBatch, password: str | None) -> ImportBatch:
+def _queue(*, actor: User, batch: ImportBatch, confirmed: bool) -> ImportBatch:
     batch = _locked(actor, batch)
     fields = ["status", "committed_by"]
     if needs_password(batch):
-        if not (password and actor.check_password(password)):
-            raise _WrongPassword(batch)
+        if not confirmed:  # the file was replaced between the password check and the lock: nothing is queued
+            raise Conflict("Импорт изменился: откройте его снова.")
         # What was confirmed: the worker refuses a plan that grants more (the school changed meanwhile).
         confirmed = [[item["row"], role] for item in batch.report["confirm"] for role in item["roles"]]
         batch.report = {**batch.report, "confirmed": {"by": actor.pk, "grants": confirmed}}

@@ -282,3 +282,19 @@ def test_grant_role_confirmed_by_the_caller_needs_no_password(small_school):
     services.grant_role(actor=s.admin, user=s.teacher, role=Role.DIRECTOR, confirmed=True)
     assert User.objects.get(pk=s.teacher.pk).has_role(Role.DIRECTOR)
     assert not SecurityEvent.objects.filter(kind=EventKind.ROLE_GRANT_REFUSED).exists()
+
+
+def test_guessing_the_granters_password_is_slowed_like_a_sign_in(small_school, settings):
+    """A stolen administrator's session cannot guess the password that confirms a grant: each wrong one counts
+    toward the account's delay, and within the delay even the right password grants nothing."""
+    s = small_school
+    s.admin.set_password("пароль-администратора")
+    s.admin.save()
+    for _ in range(settings.EJOURNAL_LOCKOUT_FAILURES + 1):
+        with pytest.raises(ValidationFailed):
+            services.grant_role(actor=s.admin, user=s.teacher, role=Role.DIRECTOR, password="угадываю")
+    with pytest.raises(ValidationFailed) as delayed:
+        services.grant_role(actor=s.admin, user=s.teacher, role=Role.DIRECTOR, password="пароль-администратора")
+    assert "подождите" in delayed.value.message.lower() or "попробуйте" in delayed.value.message.lower()
+    assert not User.objects.get(pk=s.teacher.pk).has_role(Role.DIRECTOR)
+    assert SecurityEvent.objects.filter(kind=EventKind.LOCKOUT).exists()
