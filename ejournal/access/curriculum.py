@@ -9,6 +9,7 @@ from ejournal.curriculum.models import Bell, Lesson, Subject, TeachingAssignment
 
 from .diary import diary_lessons
 from .roles import in_school, manages_structure, reads_whole_school
+from .tenancy import same_school
 
 
 def visible_subjects(user: User) -> QuerySet[Subject]:
@@ -55,7 +56,7 @@ def visible_lessons(user: User) -> QuerySet[Lesson]:
 
 def can_edit_plan(user: User, assignment: TeachingAssignment) -> bool:
     """The КТП is kept by the assignment's teacher; the administrator and deputy may load it for them."""
-    if not in_school(user) or assignment.school_id != user.school_id:
+    if not same_school(user, assignment):
         return False
     return assignment.teacher_id == user.pk or manages_structure(user)
 

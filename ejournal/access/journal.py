@@ -25,6 +25,7 @@ from ejournal.schools.models import ClassGroup
 
 from .curriculum import visible_lessons
 from .roles import in_school, reads_whole_school
+from .tenancy import in_school_of, same_school
 
 
 def visible_journals(user: User) -> QuerySet[TeachingAssignment]:
@@ -108,8 +109,7 @@ def require_can_edit_lesson(user: User, lesson: Lesson, *, reason: str = "") -> 
     """
     if can_edit_lesson(user, lesson):
         return (reason or "").strip()
-    if lesson.school_id != user.school_id:
-        raise NotFound()
+    in_school_of(user, lesson)
     if can_correct(user):
         return require_correction_reason(reason)
     require_can_read_lesson(user, lesson)
@@ -127,8 +127,7 @@ def require_can_set_attendance(user: User, lesson: Lesson, *, old_code: str, new
     """The lesson's teacher sets any code; the class teacher explains absences of their own class."""
     if can_edit_lesson(user, lesson):
         return (reason or "").strip()
-    if lesson.school_id != user.school_id:
-        raise NotFound()
+    in_school_of(user, lesson)
     if can_correct(user):
         return require_correction_reason(reason)
     require_can_read_lesson(user, lesson)
@@ -141,7 +140,7 @@ def require_can_set_attendance(user: User, lesson: Lesson, *, old_code: str, new
 
 def require_can_set_period_marks(user: User, assignment: TeachingAssignment, *, reason: str = "") -> str:
     """Period, year, exam and final marks are set by the teacher of the journal."""
-    if in_school(user) and assignment.school_id == user.school_id:
+    if same_school(user, assignment):
         if assignment.teacher_id == user.pk and user.has_role(Role.TEACHER):
             return (reason or "").strip()
         if can_correct(user):

@@ -25,6 +25,7 @@ from ejournal.core.time import school_today
 from ejournal.schools.models import ClassGroup, Enrolment
 
 from .roles import in_school, manages_people, require
+from .tenancy import same_school
 
 # Roles that read the whole school (the administrator and the director also birth dates and СНИЛС): a student
 # never holds one, else a pupil given «администратор» by a slip of the mouse reads every classmate's data.
@@ -133,7 +134,7 @@ def may_issue_credentials(actor: User, person: User, *, listed_in: ClassGroup | 
     page). A class teacher: a student of their class (not left) or a parent of one, if that person holds no
     other role than student or parent. `listed_in` is a class of the actor's whose list (credential_people)
     the caller already found the person on; it saves the query per person on a class's page."""
-    if not in_school(actor) or actor.school_id != person.school_id or actor.pk == person.pk:
+    if not same_school(actor, person) or actor.pk == person.pk:
         return False
     if manages_people(actor):
         return True

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.accounts.models import Role, User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import daterange, ru_date
 from ejournal.schools.models import AcademicYear, ClassGroup, Holiday, Period
 
 from .models import Bell, Lesson, LessonOrigin, LessonStatus, TeachingAssignment, TimetableSlot
-from .rules import groups_clash, remove_empty_lessons, require_same_school
+from .rules import groups_clash, remove_empty_lessons
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def generate_lessons(
     dates get no lessons; lessons something was written into are never removed.
     """
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year, class_group)
+    tenancy.in_school_of(actor, year, class_group)
     if class_group is not None and class_group.year_id != year.pk:
         raise ValidationFailed(f"{class_group.name} относится к другому учебному году.")
     since = max(since or year.start, year.start)
@@ -234,7 +234,7 @@ def _check_school_day(assignment: TeachingAssignment, day: dt.date, number: int)
 def replace_teacher(*, actor: User, lesson: Lesson, substitute: User | None, note: str = "") -> Lesson:
     """Замена: another teacher gives this lesson (None takes the replacement back)."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, lesson, substitute)
+    tenancy.in_school_of(actor, lesson, substitute)
     if substitute is not None:
         if not substitute.has_role(Role.TEACHER) or not substitute.is_active:
             raise ValidationFailed(f"{substitute.full_name} не работает учителем.")
@@ -256,7 +256,7 @@ def replace_teacher(*, actor: User, lesson: Lesson, substitute: User | None, not
 def cancel_lesson(*, actor: User, lesson: Lesson, note: str) -> Lesson:
     """The lesson does not take place; one with marks or attendance cannot be cancelled."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, lesson)
+    tenancy.in_school_of(actor, lesson)
     if lesson.marks.exists() or lesson.attendance.exists():
         raise ValidationFailed(
             f"Урок {ru_date(lesson.date)} ({lesson.subject.name}, {lesson.class_group.name}) уже с отметками "
@@ -271,7 +271,7 @@ def cancel_lesson(*, actor: User, lesson: Lesson, note: str) -> Lesson:
 @transaction.atomic
 def restore_lesson(*, actor: User, lesson: Lesson) -> Lesson:
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, lesson)
+    tenancy.in_school_of(actor, lesson)
     _check_time_free(
         assignment=lesson.assignment,
         teacher=_giver(lesson),
@@ -293,7 +293,7 @@ def _giver(lesson: Lesson) -> User:
 def move_lesson(*, actor: User, lesson: Lesson, day: dt.date, number: int, note: str = "") -> Lesson:
     """Перенос: the lesson takes place on another day or at another time."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, lesson)
+    tenancy.in_school_of(actor, lesson)
     if lesson.is_cancelled:
         raise ValidationFailed("Отменённый урок перенести нельзя: сначала верните его.")
     _check_school_day(lesson.assignment, day, number)
@@ -315,7 +315,7 @@ def add_extra_lesson(
 ) -> Lesson:
     """A lesson beyond the timetable (make-up, consultation counted in hours)."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, assignment)
+    tenancy.in_school_of(actor, assignment)
     _check_school_day(assignment, day, number)
     _check_time_free(assignment=assignment, teacher=assignment.teacher, day=day, number=number, exclude=None)
     if Lesson.objects.filter(assignment=assignment, date=day, number=number).exists():

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from django.db.models import ProtectedError, QuerySet
 
-from ejournal.access import roles
-from ejournal.accounts.models import User
 from ejournal.core.time import WEEKDAYS_SHORT_RU
 
 from .models import Lesson, TeachingAssignment
-
-
-def require_same_school(actor: User, *objects: object) -> None:
-    """An object of another school is reported like a missing one."""
-    for obj in objects:
-        if obj is not None and getattr(obj, "school_id", actor.school_id) != actor.school_id:
-            roles.require(False)
 
 
 def slot_label(weekday: int, number: int) -> str:

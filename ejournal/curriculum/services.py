@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.accounts.models import Role, User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
@@ -31,7 +31,7 @@ from .lessons import (
     restore_lesson,
 )
 from .models import CurriculumHours, Lesson, Subject, TeachingAssignment
-from .rules import remove_empty_lessons, require_same_school
+from .rules import remove_empty_lessons
 from .timetable import BellTimes, clear_slot, set_bells, set_cell_slot, set_slot
 
 __all__ = [
@@ -83,7 +83,7 @@ def create_subject(*, actor: User, name: str, short_name: str = "", pass_fail: b
 def update_subject(*, actor: User, subject: Subject, name: str, short_name: str, pass_fail: bool) -> Subject:
     """Rename a subject or switch it to «зачёт/незачёт»; marks already given keep their values."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, subject)
+    tenancy.in_school_of(actor, subject)
     subject.name, subject.short_name = _subject_names(subject.school_id, name, short_name, exclude_pk=subject.pk)
     subject.pass_fail = pass_fail
     subject.save(update_fields=["name", "short_name", "pass_fail"])
@@ -94,7 +94,7 @@ def update_subject(*, actor: User, subject: Subject, name: str, short_name: str,
 def delete_subject(*, actor: User, subject: Subject) -> None:
     """Only a subject nothing refers to goes away; otherwise the message says what holds it."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, subject)
+    tenancy.in_school_of(actor, subject)
     holders = [
         (subject.assignments.exists(), "по нему есть нагрузка учителей"),
         (subject.curriculum.exists(), "он есть в учебном плане"),
@@ -113,7 +113,7 @@ def set_curriculum_hours(
 ) -> CurriculumHours | None:
     """Hours per week of a subject in a parallel; zero removes the line."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year, subject)
+    tenancy.in_school_of(actor, year, subject)
     if not 1 <= grade <= 11:
         raise ValidationFailed(f"Параллель {grade} вне 1–11.")
     if hours_per_week < 0 or hours_per_week > 12:
@@ -137,7 +137,7 @@ def set_curriculum_grid(*, actor: User, year: AcademicYear, cells: Mapping[tuple
     Returns the number of cells that changed.
     """
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year, *(subject for subject, _ in cells))
+    tenancy.in_school_of(actor, year, *(subject for subject, _ in cells))
     errors = []
     for (subject, grade), hours in cells.items():
         if not 1 <= grade <= 11:
@@ -168,7 +168,7 @@ def create_assignment(
 ) -> TeachingAssignment:
     """Нагрузка: teacher × class (or its subgroup) × subject, from `start` (the year's start by default)."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, teacher, class_group, subject, subgroup)
+    tenancy.in_school_of(actor, teacher, class_group, subject, subgroup)
     year = class_group.year
     start = start or year.start
     if not teacher.has_role(Role.TEACHER) or not teacher.is_active:
@@ -208,7 +208,7 @@ def _overlapping(start: dt.date, end: dt.date | None, prefix: str = "") -> Q:
 def end_assignment(*, actor: User, assignment: TeachingAssignment, last_day: dt.date) -> TeachingAssignment:
     """The teacher stops teaching after `last_day`; their empty future lessons go away, written ones stay."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, assignment)
+    tenancy.in_school_of(actor, assignment)
     if last_day < assignment.start:
         raise ValidationFailed(f"Дата окончания {ru_date(last_day)} раньше начала нагрузки.")
     if last_day > assignment.class_group.year.end:

@@ -9,13 +9,13 @@ from itertools import pairwise
 
 from django.db import transaction
 
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.schools.models import AcademicYear, ClassGroup
 
 from .models import Bell, Lesson, TeachingAssignment, TimetableSlot
-from .rules import groups_clash, require_same_school, slot_label
+from .rules import groups_clash, slot_label
 
 
 def _dates_meet(a: TeachingAssignment, b: TeachingAssignment) -> bool:
@@ -35,7 +35,7 @@ def set_slot(
 ) -> TimetableSlot:
     """Put an assignment into the weekly grid; a teacher and a class are in one place at a time."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year, assignment)
+    tenancy.in_school_of(actor, year, assignment)
     room = room.strip()
     if not 1 <= weekday <= 6:
         raise ValidationFailed("День недели должен быть с понедельника по субботу.")
@@ -81,7 +81,7 @@ def set_slot(
 @transaction.atomic
 def clear_slot(*, actor: User, slot: TimetableSlot) -> None:
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, slot)
+    tenancy.in_school_of(actor, slot)
     slot.delete()
 
 
@@ -100,7 +100,7 @@ def set_cell_slot(
     """One cell of a class's grid: put `assignment` there instead of `replaces` (or beside the slots already
     there: subgroups share a cell). No assignment clears `replaces`. A conflict saves nothing."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year, class_group, assignment, replaces)
+    tenancy.in_school_of(actor, year, class_group, assignment, replaces)
     if class_group.year_id != year.pk:
         raise ValidationFailed(f"{class_group.name} относится к другому учебному году.")
     if assignment is not None and assignment.class_group_id != class_group.pk:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from ejournal.access import tenancy
 from ejournal.access.diary import diary_students
 from ejournal.accounts.models import User
 from ejournal.core import inputs
@@ -42,7 +43,7 @@ def _pick(request: HttpRequest, student_id: int | None) -> tuple[User, list[User
         student = next((s for s in students if s.pk == student_id), None)
     if student is None:
         raise Http404()
-    if user.school_id == student.school_id and student.school is not None:
+    if tenancy.same_school(user, student) and student.school is not None:
         user.school = student.school  # the header shows the user's school, which is the student's: one query less
     return student, students
 

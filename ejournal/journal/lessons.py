@@ -8,9 +8,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from ejournal.access import journal as access
+from ejournal.access import tenancy
 from ejournal.accounts.models import User
 from ejournal.core import time as clock
-from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, LessonStatus, PlannedTopic
 
@@ -47,8 +48,7 @@ def _history(actor: User, lesson: Lesson, kind: ChangeKind, old: str, new: str, 
 
 def begin_lesson_write(actor: User, lesson: Lesson, reason: str) -> tuple[Lesson, str]:
     """Access, row lock and the period lock, shared by the lesson's writes (homework files too)."""
-    if lesson.school_id != actor.school_id:
-        raise NotFound()
+    tenancy.in_school_of(actor, lesson)
     reason = access.require_can_edit_lesson(actor, lesson, reason=reason)
     lesson = lock_lesson(lesson)
     reason = periods.require_day_open(actor=actor, class_group=lesson.class_group, day=lesson.date, reason=reason)
@@ -185,7 +185,7 @@ def set_lesson_kind(*, actor: User, lesson: Lesson, kind: MarkKind, reason: str 
     """The kind of work of the lesson (the column header): new marks get it, and marks already entered
     with the lesson's previous kind move to it (each change in the history). Returns how many moved."""
     lesson, reason = begin_lesson_write(actor, lesson, reason)
-    if kind.school_id != lesson.school_id:
+    if not tenancy.one_school(kind, lesson):
         raise ValidationFailed("Такого вида работы в школе нет.", field="kind")
     previous = lesson_kind(lesson)
     LessonWork.objects.update_or_create(lesson=lesson, defaults={"school_id": lesson.school_id, "kind": kind})

@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ejournal.access import journal as access
+from ejournal.access import tenancy
 from ejournal.accounts.models import User
 from ejournal.core import time as clock
-from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.schools.models import ClassGroup, Period
 
@@ -105,8 +106,7 @@ def _closure_target(period: Period, class_group: ClassGroup | None) -> str:
 def close_period(*, actor: User, period: Period, class_group: ClassGroup | None = None) -> PeriodClosure:
     """The deputy closes a period for one class, or for the whole school when no class is given."""
     access.require_can_close_periods(actor)
-    if period.school_id != actor.school_id or (class_group is not None and class_group.school_id != actor.school_id):
-        raise NotFound()
+    tenancy.in_school_of(actor, period, class_group)
     scheme = period.scheme
     if class_group is not None and (class_group.year_id != scheme.year_id or not scheme.covers(class_group.grade)):
         raise ValidationFailed(f"Период «{period.name}» не относится к классу {class_group.name}.")
@@ -146,8 +146,7 @@ def close_period(*, actor: User, period: Period, class_group: ClassGroup | None 
 def reopen_period(*, actor: User, period: Period, class_group: ClassGroup | None = None, reason: str) -> None:
     """Open a closed period again (a late correction of many records); the reason stays in the history."""
     access.require_can_close_periods(actor)
-    if period.school_id != actor.school_id:
-        raise NotFound()
+    tenancy.in_school_of(actor, period)
     reason = access.require_correction_reason(reason)
     closures = PeriodClosure.objects.filter(period=period, class_group=class_group)
     if not closures.exists():

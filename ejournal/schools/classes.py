@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Q
 
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.accounts import services as people
 from ejournal.accounts.models import Role, User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
 
 from .models import AcademicYear, ClassGroup, Enrolment, Subgroup, SubgroupMember
-from .rules import require_same_school, required_text, span
+from .rules import required_text, span
 
 
 @transaction.atomic
@@ -23,7 +23,7 @@ def create_class(
     *, actor: User, year: AcademicYear, grade: int, letter: str, class_teachers: Iterable[User] = ()
 ) -> ClassGroup:
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year)
+    tenancy.in_school_of(actor, year)
     if not 1 <= grade <= 11:
         raise ValidationFailed(f"Параллель {grade} вне 1–11.")
     letter = required_text(letter, what="литеру класса", max_length=4).upper()
@@ -38,7 +38,7 @@ def create_class(
 def set_class_teachers(*, actor: User, class_group: ClassGroup, teachers: Iterable[User]) -> None:
     roles.require(roles.manages_structure(actor))
     teachers = list(teachers)
-    require_same_school(actor, class_group, *teachers)
+    tenancy.in_school_of(actor, class_group, *teachers)
     for teacher in teachers:
         if not teacher.has_role(Role.TEACHER):
             raise ValidationFailed(f"{teacher.full_name} не учитель: классным руководителем быть не может.")
@@ -65,7 +65,7 @@ def enrol(
 ) -> Enrolment:
     """Put a student into a class from a date; a student is in one class at a time."""
     roles.require(roles.manages_people(actor))
-    require_same_school(actor, student, class_group)
+    tenancy.in_school_of(actor, student, class_group)
     if not student.has_role(Role.STUDENT):
         raise ValidationFailed(f"{student.full_name} не ученик.")
     year = class_group.year
@@ -91,7 +91,7 @@ def create_student(
     """A new student of the school enrolled in a class from `start`, in one step. The student gets no
     login yet: credentials are issued separately."""
     roles.require(roles.manages_people(actor))
-    require_same_school(actor, class_group)
+    tenancy.in_school_of(actor, class_group)
     full_name = " ".join(p.strip() for p in (last_name, first_name, middle_name) if p.strip())
     if birth_date is not None and birth_date >= start:
         raise ValidationFailed(
@@ -136,7 +136,7 @@ def current_enrolment(student: User, on: dt.date) -> Enrolment | None:
 def withdraw(*, actor: User, student: User, last_day: dt.date, reason: str) -> Enrolment:
     """The student leaves the school (or the class) after `last_day`; their records stay."""
     roles.require(roles.manages_people(actor))
-    require_same_school(actor, student)
+    tenancy.in_school_of(actor, student)
     reason = required_text(reason, what="причину выбытия", max_length=200)
     enrolment = current_enrolment(student, last_day)
     if enrolment is None:
@@ -154,7 +154,7 @@ def withdraw(*, actor: User, student: User, last_day: dt.date, reason: str) -> E
 def transfer(*, actor: User, student: User, to_class: ClassGroup, first_day: dt.date) -> Enrolment:
     """Mid-year move to another class: the old enrolment ends the day before `first_day`."""
     roles.require(roles.manages_people(actor))
-    require_same_school(actor, student, to_class)
+    tenancy.in_school_of(actor, student, to_class)
     current = current_enrolment(student, first_day)
     if current is None:
         raise ValidationFailed(f"{student.full_name} на {ru_date(first_day)} ни в одном классе не числится.")
@@ -181,7 +181,7 @@ def create_subgroup(
     *, actor: User, class_group: ClassGroup, subject: object, name: str, students: Iterable[User] = ()
 ) -> Subgroup:
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, class_group, subject)
+    tenancy.in_school_of(actor, class_group, subject)
     name = required_text(name, what="название подгруппы", max_length=50)
     if Subgroup.objects.filter(class_group=class_group, subject=subject, name=name).exists():
         raise ValidationFailed(f"Подгруппа «{name}» в {class_group.name} по этому предмету уже есть.")
@@ -197,7 +197,7 @@ def set_subgroup_members(*, actor: User, subgroup: Subgroup, students: Iterable[
     """A student is in at most one subgroup of a class per subject, and only if enrolled in the class."""
     roles.require(roles.manages_structure(actor))
     students = list(students)
-    require_same_school(actor, subgroup, *students)
+    tenancy.in_school_of(actor, subgroup, *students)
     enrolled = set(
         Enrolment.objects.filter(class_group_id=subgroup.class_group_id).values_list("student_id", flat=True)
     )

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ejournal.access import roles
-from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
 
 
 def span(start: dt.date, end: dt.date | None) -> str:
     return f"{ru_date(start)}–{ru_date(end)}" if end else f"с {ru_date(start)}"
-
-
-def require_same_school(actor: User, *objects: object) -> None:
-    for obj in objects:
-        if getattr(obj, "school_id", actor.school_id) != actor.school_id:
-            roles.require(False)
 
 
 def required_text(value: str, *, what: str, max_length: int) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.db.models import ProtectedError, Q, QuerySet
 
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
@@ -39,7 +39,7 @@ from .models import (
     PeriodScheme,
     School,
 )
-from .rules import require_same_school, required_text, span
+from .rules import required_text, span
 
 __all__ = [
     "PERIOD_COUNTS",
@@ -93,7 +93,7 @@ def _check_yearspan(school_id: int, name: str, start: dt.date, end: dt.date, exc
 @transaction.atomic
 def create_year(*, actor: User, school: School, name: str, start: dt.date, end: dt.date) -> AcademicYear:
     """A new academic year; years of a school never overlap."""
-    roles.require(roles.manages_structure(actor) and actor.school_id == school.pk)
+    roles.require(roles.manages_structure(actor) and tenancy.same_school(actor, school))
     name = required_text(name, what="название учебного года", max_length=20)
     _check_yearspan(school.pk, name, start, end, exclude_pk=None)
     return AcademicYear.objects.create(school=school, name=name, start=start, end=end)
@@ -104,7 +104,7 @@ def update_year(*, actor: User, year: AcademicYear, name: str, start: dt.date, e
     """Rename a year or move its dates; everything already in it (periods, holidays, enrolments, lessons)
     must stay inside the new dates, or nothing changes."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year)
+    tenancy.in_school_of(actor, year)
     name = required_text(name, what="название учебного года", max_length=20)
     _check_yearspan(year.school_id, name, start, end, exclude_pk=year.pk)
     where = f"Учебный год «{name}» ({span(start, end)})"
@@ -179,7 +179,7 @@ def set_period_scheme(
 ) -> PeriodScheme:
     """Create or replace the periods of a band of grades (quarters for 1–9, half-years for 10–11…)."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year)
+    tenancy.in_school_of(actor, year)
     _check_grades(grade_from, grade_to)
     if kind not in PeriodKind.values:
         raise ValidationFailed(f"Неизвестный вид периодов: {kind}.")
@@ -236,7 +236,7 @@ def _delete_periods(periods: QuerySet[Period], band: str) -> None:
 def delete_period_scheme(*, actor: User, scheme: PeriodScheme) -> None:
     """Remove a band's periods, unless period marks or closures already rest on them."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, scheme)
+    tenancy.in_school_of(actor, scheme)
     band = f"{scheme.grade_from}–{scheme.grade_to} кл."
     _delete_periods(scheme.periods.all(), band)
     scheme.delete()
@@ -306,7 +306,7 @@ def add_holiday(
     """Holidays and public holidays; lessons already generated on those days are removed if still empty,
     and a day with written lessons cannot become a holiday."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, year)
+    tenancy.in_school_of(actor, year)
     name = required_text(name, what="название каникул или праздника", max_length=100)
     where = _check_holiday(year, name=name, start=start, end=end, kind=kind, grade_from=grade_from, grade_to=grade_to)
     _remove_empty_lessons(year=year, start=start, end=end, grade_from=grade_from, grade_to=grade_to, where=where)
@@ -337,7 +337,7 @@ def update_holiday(
     """Change a holiday by the same rules as adding one. Days it no longer covers get their lessons back
     only when the timetable's lessons are generated again."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, holiday)
+    tenancy.in_school_of(actor, holiday)
     name = required_text(name, what="название каникул или праздника", max_length=100)
     year = holiday.year
     where = _check_holiday(
@@ -361,7 +361,7 @@ def update_holiday(
 def delete_holiday(*, actor: User, holiday: Holiday) -> None:
     """The days become school days again; their lessons appear when the timetable's lessons are generated."""
     roles.require(roles.manages_structure(actor))
-    require_same_school(actor, holiday)
+    tenancy.in_school_of(actor, holiday)
     holiday.delete()
 
 

@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 
 from django.db import transaction
 
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.audit.models import EventKind
@@ -46,7 +46,7 @@ def _title(field: str) -> str:
 @transaction.atomic
 def update_school_settings(*, actor: User, school: School, changes: dict[str, Any]) -> list[str]:
     """Apply the changed settings; returns the names of the fields that changed (empty: nothing to do)."""
-    roles.require(access_schools.changes_school_settings(actor) and actor.school_id == school.pk)
+    roles.require(access_schools.changes_school_settings(actor) and tenancy.same_school(actor, school))
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationFailed(f"Нельзя изменить: {', '.join(sorted(unknown))}.")

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ejournal.access import roles as access_roles
+from ejournal.access import tenancy
 from ejournal.accounts.models import User
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
@@ -110,7 +111,7 @@ def verify(*, user: User, token: str, request: HttpRequest) -> str | None:
 @transaction.atomic
 def reset(*, actor: User, person: User, request: HttpRequest | None = None) -> None:
     """The administrator turns a person's 2FA off (lost phone); the person sets it up again at next sign-in."""
-    access_roles.require(access_roles.manages_people(actor) and actor.school_id == person.school_id)
+    access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, person))
     TOTPDevice.objects.filter(user=person).delete()
     record(
         kind=EventKind.TWO_FACTOR,
