@@ -29,7 +29,7 @@ from ejournal.schools.models import ClassGroup, Enrolment
 
 from .auth import sessions
 from .models import Guardianship, PersonChange, Role, User
-from .services import new_password, unique_username
+from .services import new_password, record_change, record_changes, unique_username
 
 SLIPS_TEMPLATE = Path(__file__).parent / "templates" / "people" / "slips.typ"
 INSTRUCTION = (
@@ -137,6 +137,9 @@ class IssuedCredential:
     password: str
 
 
+ISSUED = "выдан одноразовый пароль"
+
+
 @transaction.atomic
 def issue_credentials(
     *,
@@ -165,22 +168,15 @@ def issue_credentials(
         row = rows[pk]
         password = _set_one_time_password(row.person)
         issued.append(IssuedCredential(pk, row.person.full_name, row.role, row.person.username, password))
-    PersonChange.objects.bulk_create(
-        PersonChange(
-            school_id=class_group.school_id,
-            person_id=pk,
-            actor=actor,
-            field=PersonChange.PASSWORD,
-            new_value="выдан одноразовый пароль",
-        )
-        for pk in chosen
-    )
+    record_changes(actor=actor, people=[rows[pk].person for pk in chosen], field=PersonChange.PASSWORD, new=ISSUED)
+    # Whoever is signed in may be so with the old password: the new one starts from a clean slate.
+    ended = sessions.end_all_of(user_ids=chosen)
     record(
         kind=EventKind.CREDENTIALS_ISSUED,
-        summary=f"Выданы одноразовые пароли: {len(chosen)} чел., класс №{class_group.pk}.",
+        summary=f"Выданы одноразовые пароли: {len(chosen)} чел., класс №{class_group.pk}; завершено сеансов: {ended}.",
         actor=actor,
         request=request,
-        details={"class_id": class_group.pk, "count": len(chosen), "user_ids": chosen},
+        details={"class_id": class_group.pk, "count": len(chosen), "user_ids": chosen, "sessions_ended": ended},
     )
     return issued
 
@@ -227,13 +223,7 @@ def issue_person_credentials(*, actor: User, person: User, request: HttpRequest 
         raise ValidationFailed("Доступ человека отключён: сначала включите его, потом выдайте пароль.")
     with transaction.atomic():
         password = _set_one_time_password(person)
-        PersonChange.objects.create(
-            school_id=person.school_id,
-            person=person,
-            actor=actor,
-            field=PersonChange.PASSWORD,
-            new_value="выдан одноразовый пароль",
-        )
+        record_change(actor=actor, person=person, field=PersonChange.PASSWORD, new=ISSUED)
         ended = sessions.end_all(user=person)
         record(
             kind=EventKind.CREDENTIALS_ISSUED,

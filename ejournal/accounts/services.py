@@ -154,9 +154,17 @@ def create_person(
 
 
 def record_change(*, actor: User | None, person: User, field: str, old: str = "", new: str = "") -> PersonChange:
-    """One row of the person's history (PersonChange); the caller leaves out values that must not be kept."""
+    """One row of the person's history (PersonChange); the caller leaves out values that must not be kept.
+    The only writer of people's history, with record_changes."""
     return PersonChange.objects.create(
         school_id=person.school_id, person=person, actor=actor, field=field, old_value=old, new_value=new
+    )
+
+
+def record_changes(*, actor: User | None, people: Iterable[User], field: str, new: str) -> None:
+    """The same change of many people in one insert (one-time passwords given to a class)."""
+    PersonChange.objects.bulk_create(
+        PersonChange(school_id=p.school_id, person=p, actor=actor, field=field, new_value=new) for p in people
     )
 
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -103,7 +105,16 @@ def end_session(*, user: User, session_id: int) -> bool:
 def end_all(*, user: User, keep: str | None = None) -> int:
     """Sign the person out everywhere, this device included unless its session key is `keep` (a password
     change ends the other sessions only)."""
-    rows = list(UserSession.objects.filter(user=user).exclude(session_key=keep or ""))
+    return _end(UserSession.objects.filter(user=user).exclude(session_key=keep or ""))
+
+
+def end_all_of(*, user_ids: Iterable[int]) -> int:
+    """Sign many people out everywhere at once (one-time passwords given to a class's families)."""
+    return _end(UserSession.objects.filter(user_id__in=list(user_ids)))
+
+
+def _end(sessions: QuerySet[UserSession]) -> int:
+    rows = list(sessions)
     store = session_store()
     for row in rows:
         store.delete(row.session_key)

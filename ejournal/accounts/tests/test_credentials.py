@@ -78,6 +78,18 @@ def test_reset_replaces_the_old_password(small_school):
     assert student.check_password(second.password) and not student.check_password(first.password)
 
 
+def test_new_class_passwords_end_the_peoples_sessions(small_school, client):
+    """Whoever is signed in may be so with the old password: «Мои сеансы» must not keep listing them."""
+    s = small_school
+    student = s.students_5a[0]
+    client.force_login(student)
+    assert UserSession.objects.filter(user=student).exists()
+    credentials.issue_credentials(actor=s.class_teacher, class_group=s.class_5a, person_ids=[student.pk])
+    assert not UserSession.objects.filter(user=student).exists()
+    [event] = SecurityEvent.objects.filter(kind=EventKind.CREDENTIALS_ISSUED)
+    assert event.details["sessions_ended"] == 1
+
+
 def test_a_login_is_made_for_who_has_none(small_school):
     s = small_school
     student = s.students_5a[0]
