@@ -26,7 +26,7 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 
 class AppendOnly(models.Model):
     """A history table: rows are added, never changed or deleted (the model and its queryset refuse; each
-    table also gets a PostgreSQL trigger in a migration, see journal/migrations/0004). A correction is a
+    table also gets a PostgreSQL trigger in a migration: core.migration_ops.forbid_row_changes). A correction is a
     new row. Deleting what a row points at is refused by its PROTECT foreign keys."""
 
     objects = AppendOnlyQuerySet.as_manager()
