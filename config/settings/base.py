@@ -224,6 +224,11 @@ SPECTACULAR_SETTINGS = {
         "PeriodKindEnum": "ejournal.schools.models.PeriodKind",
         "HolidayKindEnum": "ejournal.schools.models.HolidayKind",
     },
+    # Every operation's default response is the one error shape, `Error`, with `code` an enum of all codes.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ejournal.api.v1.error_codes.add_error_component",
+    ],
 }
 
 # Informing parents. E-mail goes through real SMTP; web push signs with the VAPID key pair;

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ejournal.access import people as access_people
 from ejournal.access import roles
 from ejournal.core import inputs
-from ejournal.core.errors import DomainError, NotFound, ValidationFailed
+from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.core.time import school_today
 from ejournal.schools.models import ClassGroup
@@ -66,10 +67,6 @@ def _user_school_today(user: User) -> Any:
 
 def _person(user: User, person_id: int) -> User:
     return get_object_or_404(access_people.visible_people(user).select_related("school"), pk=person_id)
-
-
-def _form_error(form: forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -125,7 +122,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             values = dict(form.cleaned_data)
             password = values.pop("password", "")
-            try:
+            with refused(form) as refusal:
                 person = people.add_person(
                     actor=user,
                     school=user.school,  # type: ignore[arg-type]
@@ -133,14 +130,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
                     request=request,
                     **values,
                 )
-            except NotFound:
-                raise
-            except DomainError as e:
-                _form_error(form, e)
-                status = e.status
-            else:
+            if refusal.error is None:
                 messages.success(request, f"{person.full_name} добавлен(а), логин {person.username}.")
                 return redirect("people:detail", person_id=person.pk)
+            status = refusal.status
     return render(request, "people/form.html", {"form": form, "person": None}, status=status)
 
 
@@ -156,17 +149,13 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            try:
+            with refused(form) as refusal:
                 changed = people.update_person(actor=user, person=person, request=request, **form.cleaned_data)
-            except NotFound:
-                raise
-            except DomainError as e:
-                _form_error(form, e)
-                status = e.status
-            else:
+            if refusal.error is None:
                 labels = ", ".join(people.FIELD_LABELS[name] for name in changed)
                 messages.success(request, f"Сохранено: {labels}." if changed else "Изменений нет.")
                 return redirect("people:detail", person_id=person.pk)
+            status = refusal.status
     return render(request, "people/form.html", {"form": form, "person": person}, status=status)
 
 
@@ -222,12 +211,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, person: User, action: Any) -> HttpResponse:
     """Run the change; back to the person on success, the page with the refusal (nothing saved) if not."""
-    try:
+    with refused() as refusal:
         message = action()
-    except NotFound:
-        raise
-    except DomainError as e:
-        return _detail(request, person, error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _detail(request, person, error=refusal.message, status=refusal.status)
     messages.success(request, message)
     return redirect("people:detail", person_id=person.pk)
 
@@ -287,17 +274,14 @@ def _confirm_role(request: HttpRequest, user: User, person: User, role: str) -> 
     granter's password; the first POST (from the card) only shows it."""
     error, status = "", 200
     if "password" in request.POST:
-        try:
+        with refused() as refusal:
             services.grant_role(
                 actor=user, user=person, role=role, request=request, password=request.POST.get("password", "")
             )
-        except NotFound:
-            raise
-        except DomainError as e:
-            error, status = e.message, e.status
-        else:
+        if refusal.error is None:
             messages.success(request, f"Роль «{Role(role).label}» выдана.")
             return redirect("people:detail", person_id=person.pk)
+        error, status = refusal.message, refusal.status
     context = {"person": person, "role": role, "role_label": Role(role).label, "error": error}
     return render(request, "people/role_confirm.html", context, status=status)
 
@@ -311,12 +295,10 @@ def person_password(request: HttpRequest, person_id: int) -> HttpResponse:
     credentials.require_person(user, person)
     if request.POST.get("confirm") != "1":
         return render(request, "people/password_confirm.html", {"person": person})
-    try:
+    with refused() as refusal:
         issued = credentials.issue_person_credentials(actor=user, person=person, request=request)
-    except NotFound:
-        raise
-    except DomainError as e:
-        return _detail(request, person, error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _detail(request, person, error=refusal.message, status=refusal.status)
     return _issued_page(
         request,
         [issued],
@@ -345,13 +327,11 @@ def person_guardians(request: HttpRequest, person_id: int) -> HttpResponse:
         return _person(user, _posted_id(request, "parent")), person
 
     if request.POST.get("confirm") != "1":
-        try:
+        with refused() as refusal:
             parent, child = pair()
             people.check_guardian(actor=user, parent=parent, child=child)
-        except NotFound:
-            raise
-        except DomainError as e:
-            return _detail(request, person, error=e.message, status=e.status)
+        if refusal.error is not None:
+            return _detail(request, person, error=refusal.message, status=refusal.status)
         context = {
             "person": person,
             "parent": parent,
@@ -456,15 +436,12 @@ def class_credentials(request: HttpRequest, class_id: int) -> HttpResponse:
     group = credentials.require_class(user, class_id)
     error, status = "", 200
     if request.method == "POST":
-        try:
+        with refused() as refusal:
             issued = credentials.issue_credentials(
                 actor=user, class_group=group, person_ids=_chosen_ids(request), request=request
             )
-        except NotFound:
-            raise
-        except DomainError as e:
-            error, status = e.message, e.status
-        else:
+        error, status = refusal.message, refusal.status
+        if refusal.error is None:
             return _issued_page(
                 request,
                 issued,

@@ -14,6 +14,8 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from .errors import CoreCode, body
+
 log = logging.getLogger("ejournal.failures")
 
 RETRY_AFTER_SECONDS = 30
@@ -35,10 +37,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     away = _database_is_away(error)
     status, message = (503, DATABASE_AWAY) if away else (500, SERVER_ERROR)
+    code = CoreCode.UNAVAILABLE if away else CoreCode.SERVER_ERROR
     if away:
         log.warning("database unavailable: %s", type(error).__name__)
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+        response: HttpResponse = JsonResponse(body(code, message), status=status)
     else:
         response = HttpResponse(render_to_string("failure.html", {"message": message, "status": status}), status=status)
     if away:
@@ -54,12 +57,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     """handler404: the API answers in its JSON shape; pages show 404.html. Neither repeats the exception's
     text, which for get_object_or_404 names the model in English."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": NOT_FOUND}, status=404)
+        return JsonResponse(body(CoreCode.NOT_FOUND, NOT_FOUND), status=404)
     return HttpResponse(render_to_string("404.html", request=request), status=404)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler400 (a body Django itself cannot read: a broken multipart, too many fields): in Russian."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": BAD_REQUEST}, status=400)
+        return JsonResponse(body(CoreCode.UNREADABLE, BAD_REQUEST), status=400)
     return HttpResponse(render_to_string("failure.html", {"message": BAD_REQUEST, "status": 400}), status=400)

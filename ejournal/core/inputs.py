@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
-from ejournal.core.errors import DomainError
+from ejournal.core.errors import CoreCode, DomainError
 
 # Ids are bigint primary keys: 1..2^63-1. Nineteen digits hold every one of them.
 MAX_ID = 2**63 - 1
@@ -31,6 +32,7 @@ class BadInput(DomainError):
     """A query parameter or body field that cannot be read: 400 with a Russian message."""
 
     status = 400
+    code: StrEnum = CoreCode.BAD_INPUT
 
 
 # --- ids ----------------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from .errors import DomainError
 
 
 class DomainErrorMiddleware:
-    """A domain error that escapes a page view becomes a Russian error page with its status."""
+    """The one place where a domain error that escapes a page view becomes a page: the Russian error page with
+    its status (its code in the context, for the page's data-code). A view that re-renders its own form with
+    the error uses `core.refusals.refused` instead; JSON endpoints answer `core.errors.error_body`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -20,4 +22,6 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        return render(request, "error.html", {"message": exception.message}, status=exception.status)
+        return render(
+            request, "error.html", {"message": exception.message, "code": str(exception.code)}, status=exception.status
+        )

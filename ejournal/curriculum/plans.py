@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import transaction
 
@@ -18,6 +19,7 @@ from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.spreadsheet import safe_text
 
+from .errors import CurriculumCode
 from .models import Lesson, PlannedTopic, TeachingAssignment
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -35,11 +37,14 @@ class TopicRow:
 
 
 class PlanFileError(ValidationFailed):
-    """Errors of a КТП file, one line per broken row."""
+    """Errors of a КТП file, one line per broken row (the API adds them as "errors" beside the message)."""
+
+    code: StrEnum = CurriculumCode.BAD_PLAN_FILE
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("Файл КТП не загружен, исправьте строки:\n" + "\n".join(errors[:50]))
         self.errors = errors
+        self.extra = {"errors": errors}
 
 
 def _decode(data: bytes) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ejournal.access import interop as access
 from ejournal.access import schools as access_schools
-from ejournal.core.errors import DomainError, NotFound
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.core.time import school_today
 from ejournal.schools.models import AcademicYear
@@ -68,11 +68,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # checked in _upload, after the size: the CSRF check would read (and store) the whole body
 def import_upload(request: HttpRequest) -> HttpResponse:
     access.require_may_import(current_user(request))
-    try:
+    with refused() as refusal:
         # Before anything reads the body: a 100 MB upload is refused by its declared length.
         services.check_request_size(request.META.get("CONTENT_LENGTH"))
-    except DomainError as e:
-        return _render_list(request, status=e.status, error=e.message)
+    if refusal.error is not None:
+        return _render_list(request, status=refusal.status, error=refusal.message)
     return _upload(request)
 
 
@@ -83,7 +83,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_list(request, form, status=422)
     upload = form.cleaned_data["file"]
-    try:
+    with refused(form) as refusal:
         if upload.size > services.max_bytes():
             raise services.too_big(upload.size)
         batch = services.upload(
@@ -94,11 +94,8 @@ def _upload(request: HttpRequest) -> HttpResponse:
             year=form.cleaned_data["year"],
             start=form.cleaned_data["start"],
         )
-    except NotFound:
-        raise
-    except DomainError as e:
-        form.add_error(e.field if e.field in form.fields else None, e.message)
-        return _render_list(request, form, status=e.status)
+    if refusal.error is not None:
+        return _render_list(request, form, status=refusal.status)
     return redirect("interop:detail", batch_id=batch.pk)
 
 
@@ -135,12 +132,10 @@ def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = current_user(request)
     access.require_may_import(user)
     batch = get_object_or_404(access.visible_batches(user).defer("content"), pk=batch_id)
-    try:
+    with refused() as refusal:
         services.request_commit(actor=user, batch=batch, password=request.POST.get("password") or None, request=request)
-    except NotFound:
-        raise
-    except DomainError as e:
-        messages.error(request, e.message)
+    if refusal.error is not None:
+        messages.error(request, refusal.message)
     return redirect("interop:detail", batch_id=batch.pk)
 
 
@@ -150,12 +145,10 @@ def import_discard(request: HttpRequest, batch_id: int) -> HttpResponse:
     user = current_user(request)
     access.require_may_import(user)
     batch = get_object_or_404(access.visible_batches(user).defer("content"), pk=batch_id)
-    try:
+    with refused() as refusal:
         services.discard(actor=user, batch=batch)
-    except NotFound:
-        raise
-    except DomainError as e:
-        messages.error(request, e.message)
+    if refusal.error is not None:
+        messages.error(request, refusal.message)
         return redirect("interop:detail", batch_id=batch.pk)
     messages.success(request, f"Импорт №{batch.pk} отменён, файл удалён.")
     return redirect("interop:list")

@@ -25,6 +25,7 @@ from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.curriculum.models import Lesson
 
 from . import history
+from .errors import JournalCode
 from .lessons import begin_lesson_write, next_lesson_date
 from .models import ChangeKind, Homework, HomeworkAttachment
 
@@ -86,6 +87,7 @@ def check_request_size(content_length: str | None) -> None:
         raise ValidationFailed(
             f"Слишком большой запрос: файл к заданию — не больше {size_ru(MAX_ATTACHMENT_BYTES)}, "
             f"к одному заданию — не больше {MAX_ATTACHMENTS} файлов.",
+            code=JournalCode.FILE_TOO_LARGE,
             field="file",
         )
 
@@ -182,6 +184,7 @@ def check_file(upload: File) -> CheckedFile:
             f"Файл «{name}» — {size_ru(size)}: к заданию прикладывают файлы не больше "
             f"{size_ru(MAX_ATTACHMENT_BYTES)}. Уменьшите его (сожмите фото, сохраните в PDF) "
             f"или дайте ссылку в тексте задания.",
+            code=JournalCode.FILE_TOO_LARGE,
             field="file",
         )
     file_type = detect_type(upload)
@@ -189,6 +192,7 @@ def check_file(upload: File) -> CheckedFile:
         raise ValidationFailed(
             f"Файл «{name}» не принимается: к заданию можно приложить {ALLOWED_TEXT} "
             f"(тип проверяется по содержимому файла, а не по имени).",
+            code=JournalCode.BAD_FILE_TYPE,
             field="file",
         )
     stem, ext = os.path.splitext(name)
@@ -196,6 +200,7 @@ def check_file(upload: File) -> CheckedFile:
         raise ValidationFailed(
             f"Файл «{name}» по содержимому — {file_type.label}: переименуйте его в "
             f"«{stem or 'файл'}{file_type.extensions[0]}» и загрузите снова.",
+            code=JournalCode.BAD_FILE_TYPE,
             field="file",
         )
     return CheckedFile(upload, name, size, file_type)
@@ -237,6 +242,7 @@ def add_attachments(
         more = f"можно добавить ещё {left}" if left > 0 else "удалите ненужный файл или объедините несколько в один"
         raise ValidationFailed(
             f"К одному заданию прикладывают не больше {MAX_ATTACHMENTS} файлов; уже приложено {already}: {more}.",
+            code=JournalCode.TOO_MANY_FILES,
             field="file",
         )
     now = clock.now()

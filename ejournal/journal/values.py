@@ -15,6 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ejournal.core.errors import ValidationFailed
 
+from .errors import JournalCode
+
 GRADES = ("5", "4", "3", "2", "1")
 PASS_FAIL = ("зач", "незач")
 MARK_VALUES = GRADES + PASS_FAIL
@@ -56,6 +58,11 @@ class CellInput:
         return not self.marks and not self.attendance
 
 
+def _bad_value(message: str) -> ValidationFailed:
+    """Every refusal of typed text is one code: the client shows the message and keeps the cell open."""
+    return ValidationFailed(message, code=JournalCode.BAD_MARK_VALUE)
+
+
 def _normal(token: str) -> str:
     token = token.strip().lower()
     return _ALIASES.get(token, token.replace("ё", "е"))
@@ -67,7 +74,7 @@ def parse_cell(text: str) -> CellInput:
     if not text:
         return CellInput()
     if len(text) > 40:
-        raise ValidationFailed(f"Слишком длинная запись. Допустимо: {ALLOWED_CELL_TEXT}.")
+        raise _bad_value(f"Слишком длинная запись. Допустимо: {ALLOWED_CELL_TEXT}.")
     marks: list[str] = []
     attendance = ""
     # «5/4» is the journal's spelling; on a Russian keyboard «5.4», «5,4» or «5 4» come easier.
@@ -79,16 +86,16 @@ def parse_cell(text: str) -> CellInput:
             marks.append(token)
         elif token in ATTENDANCE_CODES:
             if attendance:
-                raise ValidationFailed(f"«{text}»: в клетке может быть только одна отметка посещаемости.")
+                raise _bad_value(f"«{text}»: в клетке может быть только одна отметка посещаемости.")
             attendance = token
         else:
-            raise ValidationFailed(f"«{raw}» — не отметка и не код посещаемости. Допустимо: {ALLOWED_CELL_TEXT}.")
+            raise _bad_value(f"«{raw}» — не отметка и не код посещаемости. Допустимо: {ALLOWED_CELL_TEXT}.")
     if attendance in ABSENCE_CODES and marks:
-        raise ValidationFailed(
+        raise _bad_value(
             f"«{text}»: отсутствовавшему на уроке отметку не ставят; с отметкой возможно только «оп» (опоздание)."
         )
     if len(marks) > MAX_MARKS_PER_CELL:
-        raise ValidationFailed(f"«{text}»: больше {MAX_MARKS_PER_CELL} отметок за один урок не ставят.")
+        raise _bad_value(f"«{text}»: больше {MAX_MARKS_PER_CELL} отметок за один урок не ставят.")
     return CellInput(marks=tuple(marks), attendance=attendance)
 
 
@@ -96,7 +103,7 @@ def parse_mark(value: str) -> str:
     """One mark value (5…1, зач, незач)."""
     token = _normal(value or "")
     if token not in MARK_VALUES:
-        raise ValidationFailed(f"«{value}» — не отметка. Допустимо: 5, 4, 3, 2, 1, зач, незач.")
+        raise _bad_value(f"«{value}» — не отметка. Допустимо: 5, 4, 3, 2, 1, зач, незач.")
     return token
 
 
@@ -104,7 +111,7 @@ def parse_attendance(code: str) -> str:
     """An attendance code or "" (present)."""
     token = _normal(code or "")
     if token and token not in ATTENDANCE_CODES:
-        raise ValidationFailed(f"«{code}» — не код посещаемости. Допустимо: н, б, у, п, оп.")
+        raise _bad_value(f"«{code}» — не код посещаемости. Допустимо: н, б, у, п, оп.")
     return token
 
 
@@ -112,7 +119,7 @@ def parse_period_value(value: str) -> str:
     """A period, year, exam or final mark; "" removes it."""
     token = _normal(value or "")
     if token and token not in PERIOD_VALUES:
-        raise ValidationFailed(f"«{value}» — не отметка за период. Допустимо: {ALLOWED_PERIOD_TEXT}.")
+        raise _bad_value(f"«{value}» — не отметка за период. Допустимо: {ALLOWED_PERIOD_TEXT}.")
     return token
 
 

@@ -24,7 +24,7 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core import inputs
-from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from ejournal.core.errors import Conflict, CoreCode, DomainError, NotFound, ValidationFailed, body, error_body
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
 from ejournal.schools.models import Period
@@ -42,21 +42,18 @@ MAX_JSON_BYTES = 64 * 1024
 
 def json_endpoint(view: Callable[..., dict[str, Any]]) -> Callable[..., HttpResponse]:
     """Signed-in only (401, not a redirect: the page keeps its queued edits), JSON in and out, domain
-    errors as {"error": message} with their status; a conflict also carries the cell's current state."""
+    errors in the API's one shape {"code", "message", "fields"} with their status (core.errors.error_body);
+    a stale edit also carries the cell's current state ("current")."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            return JsonResponse({"error": "Сеанс завершён: войдите снова, несохранённые записи ждут."}, status=401)
+            message = "Сеанс завершён: войдите снова, несохранённые записи ждут."
+            return JsonResponse(body(CoreCode.NOT_AUTHENTICATED, message), status=401)
         try:
             return JsonResponse(view(request, *args, **kwargs))
         except DomainError as exc:
-            body: dict[str, Any] = {"error": exc.message}
-            if exc.field:
-                body["field"] = exc.field
-            if isinstance(exc, StaleEdit):
-                body["current"] = exc.current
-            return JsonResponse(body, status=exc.status)
+            return JsonResponse(error_body(exc), status=exc.status)
 
     return wrapper
 

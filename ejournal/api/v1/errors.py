@@ -1,5 +1,8 @@
-"""Every API error is one JSON shape, in Russian: {"detail": message} with "field" when one field is at
-fault and "fields" (field -> messages) for a form's validation errors. No message names a model."""
+"""Every API error is one JSON shape, in Russian: {"code": stable code, "message": message, "fields": {field:
+[messages]}} ({} when no field is at fault), plus the few keys an error carries for its client (a stale edit's
+"current"). The one place where errors become API responses: domain errors, DRF's and Django's own.
+No message names a model. The codes are listed in docs/api-errors.md and in the schema (`Error`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.errors import CoreCode, DomainError, ValidationFailed, body, error_body
 
 if TYPE_CHECKING:
     from rest_framework.serializers import Serializer
@@ -21,10 +24,20 @@ CYRILLIC = re.compile("[а-яА-ЯёЁ]")
 
 NOT_FOUND = "Не найдено."
 # DRF's Russian catalogue leaves these in English or says them awkwardly.
-MESSAGES: dict[type[exceptions.APIException], str] = {
-    exceptions.ParseError: "Запрос не читается: ожидается JSON.",
-    exceptions.UnsupportedMediaType: "Неподдерживаемый тип содержимого запроса: ожидается JSON.",
-    exceptions.NotAcceptable: "Ответ в запрошенном формате не отдаётся: принимается JSON.",
+MESSAGES: dict[type[exceptions.APIException], tuple[CoreCode, str]] = {
+    exceptions.ParseError: (CoreCode.UNREADABLE, "Запрос не читается: ожидается JSON."),
+    exceptions.UnsupportedMediaType: (
+        CoreCode.UNSUPPORTED_MEDIA_TYPE,
+        "Неподдерживаемый тип содержимого запроса: ожидается JSON.",
+    ),
+    exceptions.NotAcceptable: (CoreCode.NOT_ACCEPTABLE, "Ответ в запрошенном формате не отдаётся: принимается JSON."),
+}
+# DRF's other refusals: the code by class (the message is DRF's Russian one).
+CODES: dict[type[exceptions.APIException], CoreCode] = {
+    exceptions.NotAuthenticated: CoreCode.NOT_AUTHENTICATED,
+    exceptions.AuthenticationFailed: CoreCode.NOT_AUTHENTICATED,
+    exceptions.PermissionDenied: CoreCode.FORBIDDEN,
+    exceptions.MethodNotAllowed: CoreCode.METHOD_NOT_ALLOWED,
 }
 
 
@@ -69,28 +82,24 @@ def raise_first_error(serializer: Serializer) -> None:
 def _body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         fields = {name: [russian(m, name) for m in messages] for name, messages in _flatten(exc.detail).items()}
-        field, message = first_error(exc.detail)
-        body: dict[str, Any] = {"detail": message, "fields": fields}
-        if field != "non_field_errors":
-            body["field"] = field
-        return body
+        _field, message = first_error(exc.detail)
+        return body(CoreCode.INVALID, message, fields)
     if isinstance(exc, exceptions.NotFound):
-        return {"detail": NOT_FOUND}
+        return body(CoreCode.NOT_FOUND, NOT_FOUND)
     if isinstance(exc, exceptions.Throttled):
         seconds = getattr(exc, "wait", None)  # set by DRF's Throttled.__init__, missing from its stubs
         wait = f" Повторите через {int(seconds)} с." if seconds is not None else ""
-        return {"detail": f"Слишком много запросов.{wait}"}
+        return body(CoreCode.THROTTLED, f"Слишком много запросов.{wait}")
     known = MESSAGES.get(type(exc))
-    message = known if known is not None else str(exc.detail) if isinstance(exc.detail, str) else "Неверный запрос."
-    return {"detail": message}
+    if known is not None:
+        return body(*known)
+    message = str(exc.detail) if isinstance(exc.detail, str) else "Неверный запрос."
+    return body(CODES.get(type(exc), CoreCode.BAD_INPUT), message)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        body: dict[str, Any] = {"detail": exc.message}
-        if exc.field:
-            body["field"] = exc.field
-        return Response(body, status=exc.status)
+        return Response(error_body(exc), status=exc.status)
     # Django's own 404 carries "No Lesson matches the given query.": it would name a model, and in English.
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -2,7 +2,7 @@
 history, and closing periods.
 
 The same access/ scopes, services and selectors as the pages: an object outside the user's scope is 404,
-a broken rule answers {"detail": "<Russian message>"} with the service's status (422 bad value or
+a broken rule answers {"code", "message", "fields"} (api/v1/errors.py) with the service's status (422 bad value or
 enrolment, 423 closed period, 409 conflict — with "current", the cell as it is now) and saves nothing.
 """
 
@@ -29,6 +29,7 @@ from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
 from ejournal.journal import cell_requests, listing, lookups, payloads, period_marks, periods, selectors, services
 from ejournal.journal import lessons as lesson_records
+from ejournal.journal.errors import StaleEdit
 from ejournal.journal.models import PeriodMarkKind
 from ejournal.schools.models import ClassGroup, Period
 
@@ -211,7 +212,7 @@ class CellView(APIView):
             user=_user(request), lesson_id=lesson_id, student_id=student_id, body=request.data
         )
         if isinstance(result, cell_requests.CellConflict):
-            return Response({"detail": result.message, "current": result.current}, status=result.status)
+            raise StaleEdit(result.message, current=result.current)
         return Response({"cell": result.cell, "row": result.row})
 
 
@@ -287,7 +288,7 @@ class PeriodMarkView(APIView):
             current = period_marks.period_mark_state(
                 assignment=assignment, student=student, kind=data["kind"], period=period
             )
-            return Response({"detail": exc.message, "current": payloads.period_mark(current)}, status=exc.status)
+            raise StaleEdit(exc.message, current=payloads.period_mark(current)) from None
         return Response(payloads.period_mark(state))
 
 

@@ -2,7 +2,7 @@
 
 Reads and writes follow the pages: the administrator and deputy change, the director reads, everyone
 else gets 404. Querysets come from access/; writes call the same services as the pages, so a broken rule
-answers {"detail": "<Russian message>"} with the service's status and saves nothing.
+answers {"code", "message", "fields"} (api/v1/errors.py) with the service's status and saves nothing.
 """
 
 from __future__ import annotations

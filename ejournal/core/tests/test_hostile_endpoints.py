@@ -107,9 +107,14 @@ class Tally:
                 body = json.loads(response.content)
             except ValueError:
                 return False
-            # The one error shape: {"detail": "<Russian>"} (+ "field", "fields").
+            # The one error shape: {"code", "message": "<Russian>", "fields"} (+ an error's own keys: "current").
             return (
-                isinstance(body, dict) and isinstance(body.get("detail"), str) and bool(CYRILLIC.search(body["detail"]))
+                isinstance(body, dict)
+                and isinstance(body.get("code"), str)
+                and isinstance(body.get("message"), str)
+                and isinstance(body.get("fields"), dict)
+                and "detail" not in body
+                and bool(CYRILLIC.search(body["message"]))
             )
         if getattr(response, "streaming", False):
             return False

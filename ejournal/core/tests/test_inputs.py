@@ -90,7 +90,7 @@ def test_api_list_pages_are_capped_and_hostile_pages_refused_in_russian(small_sc
     for query in ({"offset": "99999999999999999999"}, {"limit": "-1"}, {"limit": "много"}):
         refused = client.get(url, query)
         assert refused.status_code == 400, query
-        assert "Неверный параметр" in refused.json()["detail"]
+        assert "Неверный параметр" in refused.json()["message"]
 
 
 @pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_api_404_is_russian_and_names_no_model(small_school: SmallSchool) -> Non
     for url in ("/api/v1/people/999999/", "/api/v1/people/99999999999999999999/", "/api/v1/no-such-thing/"):
         response = client.get(url)
         assert response.status_code == 404, url
-        assert response.json() == {"detail": "Не найдено."}, url
+        assert response.json() == {"code": "core.not_found", "message": "Не найдено.", "fields": {}}, url
     page = client.get("/people/99999999999999999999/")
     assert page.status_code == 404 and "Страница не найдена" in page.content.decode()
 
@@ -112,7 +112,7 @@ def test_wrong_content_type_is_refused_in_russian(small_school: SmallSchool) -> 
     client.force_login(small_school.admin)
     response = client.post(reverse("api-notifications-read"), "ids=1", content_type="text/plain")
     assert response.status_code == 415
-    assert response.json()["detail"].startswith("Неподдерживаемый тип")
+    assert response.json()["message"].startswith("Неподдерживаемый тип")
 
 
 def test_schema_documents_the_largest_page() -> None:

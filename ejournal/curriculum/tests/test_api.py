@@ -69,7 +69,7 @@ def test_subjects_list_and_create(api, small_school, other_school):
     r = as_(api, s.deputy).post(API + "/subjects/", {"name": "Физика", "short_name": "Физ", "pass_fail": False})
     assert r.status_code == 201 and r.json()["short_name"] == "Физ"
     r = as_(api, s.deputy).post(API + "/subjects/", {"name": "Физика"})
-    assert r.status_code == 422 and r.json()["detail"] == "Предмет «Физика» уже есть."
+    assert r.status_code == 422 and r.json()["message"] == "Предмет «Физика» уже есть."
     assert [x["name"] for x in results(as_(api, other_school.admin).get(API + "/subjects/"))] == [
         "Математика",
         "Русский язык",
@@ -91,7 +91,7 @@ def test_curriculum_hours_put_and_list(api, small_school, other_school):
     r = as_(api, s.admin).put(API + "/curriculum-hours/", dict(cell, hours_per_week="0"), format="json")
     assert r.status_code == 204 and not CurriculumHours.objects.exists()
     r = as_(api, s.admin).get(API + "/curriculum-hours/?year=abc")
-    assert r.status_code == 400 and r.json()["field"] == "year"
+    assert r.status_code == 400 and list(r.json()["fields"]) == ["year"]
 
 
 # --- assignments --------------------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_assignment_create_and_end(api, small_school, other_school):
     assert r.status_code == 201 and r.json()["class_name"] == "10А"
     pk = r.json()["id"]
     r = as_(api, s.admin).post(API + "/assignments/", body)
-    assert r.status_code == 422 and "уже ведёт «Математика» в 10А" in r.json()["detail"]
+    assert r.status_code == 422 and "уже ведёт «Математика» в 10А" in r.json()["message"]
     assert (
         as_(api, other_school.admin).post(API + f"/assignments/{pk}/end/", {"last_day": "2026-12-30"}).status_code
         == 404
@@ -157,7 +157,8 @@ def test_slots_create_conflict_list_delete(api, small_school, other_school):
     physics_10a = services.create_assignment(actor=s.admin, teacher=s.teacher, class_group=s.class_10a, subject=physics)
     r = as_(api, s.admin).post(API + "/timetable-slots/", dict(body, assignment=physics_10a.pk, room=""))
     assert r.status_code == 422
-    assert r.json() == {"detail": "Пн, 1-й урок: Учителева У. уже ведёт урок «Математика» в 5А."}
+    assert r.json()["message"] == "Пн, 1-й урок: Учителева У. уже ведёт урок «Математика» в 5А."
+    assert set(r.json()) == {"code", "message", "fields"}
     assert not TimetableSlot.objects.filter(assignment=physics_10a).exists()
     assert [x["id"] for x in results(as_(api, s.teacher).get(API + f"/timetable-slots/?class={s.class_5a.pk}"))] == [
         slot_id
@@ -235,7 +236,7 @@ def test_replacement_by_a_busy_teacher_is_refused(api, timetabled):
         API + f"/lessons/{lesson.pk}/replace/", {"substitute": s.class_teacher.pk}, format="json"
     )
     assert r.status_code == 422
-    assert r.json()["detail"] == "07.09.2026, 2-й урок: Классова К. в это время ведёт «Физика» в 10А."
+    assert r.json()["message"] == "07.09.2026, 2-й урок: Классова К. в это время ведёт «Физика» в 10А."
     lesson.refresh_from_db()
     assert lesson.substitute is None
 
@@ -249,10 +250,10 @@ def test_cancel_restore_move(api, timetabled):
     r = as_(api, s.admin).post(base + "/cancel/", {"reason": "карантин"})
     assert r.status_code == 200 and r.json()["status"] == LessonStatus.CANCELLED
     r = as_(api, s.admin).post(base + "/move/", {"date": TUESDAY.isoformat(), "number": 3})
-    assert r.status_code == 422 and "Отменённый урок перенести нельзя" in r.json()["detail"]
+    assert r.status_code == 422 and "Отменённый урок перенести нельзя" in r.json()["message"]
     assert as_(api, s.admin).post(base + "/restore/").json()["status"] == LessonStatus.PLANNED
     r = as_(api, s.admin).post(base + "/move/", {"date": AUTUMN_HOLIDAY.isoformat(), "number": 3})
-    assert r.status_code == 422 and r.json()["detail"] == "26.10.2026 — Осенние каникулы для 5А: уроков нет."
+    assert r.status_code == 422 and r.json()["message"] == "26.10.2026 — Осенние каникулы для 5А: уроков нет."
     r = as_(api, s.admin).post(base + "/move/", {"date": TUESDAY.isoformat(), "number": 3, "note": "экскурсия"})
     assert r.status_code == 200
     body = r.json()
@@ -273,11 +274,11 @@ def test_extra_lessons(api, timetabled, other_school):
     r = as_(api, s.admin).post(API + "/extra-lessons/", body)
     assert r.status_code == 201 and r.json()["origin"] == "extra"
     r = as_(api, s.admin).post(API + "/extra-lessons/", dict(body, date=AUTUMN_HOLIDAY.isoformat()))
-    assert r.status_code == 422 and "Осенние каникулы" in r.json()["detail"]
+    assert r.status_code == 422 and "Осенние каникулы" in r.json()["message"]
     r = as_(api, s.admin).post(
         API + "/extra-lessons/", dict(body, assignment=s.russian_5a.pk, date=MONDAY.isoformat(), number=1)
     )
-    assert r.status_code == 422 and "у 5А в это время уже «Математика»" in r.json()["detail"]
+    assert r.status_code == 422 and "у 5А в это время уже «Математика»" in r.json()["message"]
 
 
 # --- КТП -------------------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from ejournal.access import curriculum as access
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 from ejournal.schools.models import AcademicYear
@@ -89,10 +90,10 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     form = _assignment_form(user, year, request.POST)
     if not form.is_valid():
         return _page(request, user, year, request.GET, form=form, form_error=form_errors(form), status=422)
-    try:
+    with refused() as refusal:
         assignment = services.create_assignment(actor=user, **form.cleaned_data)
-    except DomainError as e:
-        return _page(request, user, year, request.GET, form=form, form_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, year, request.GET, form=form, form_error=refusal.message, status=refusal.status)
     messages.success(request, f"Нагрузка добавлена: {assignment} — {assignment.teacher.short_name}.")
     return back_to(
         "assignments", year=year.pk, teacher=request.GET.get("teacher"), **{"class": request.GET.get("class")}
@@ -109,13 +110,15 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     year = assignment.class_group.year
     form = EndAssignmentForm(request.POST)
-    try:
+    with refused() as refusal:
         if not form.is_valid():
             raise ValidationFailed(form_errors(form))
         last_day = form.cleaned_data["last_day"]
         services.end_assignment(actor=user, assignment=assignment, last_day=last_day)
-    except DomainError as e:
-        return _page(request, user, year, request.GET, error_pk=assignment.pk, row_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(
+            request, user, year, request.GET, error_pk=assignment.pk, row_error=refusal.message, status=refusal.status
+        )
     messages.success(
         request, f"{assignment.teacher.short_name}: «{assignment}» ведёт по {ru_date(last_day)} включительно."
     )

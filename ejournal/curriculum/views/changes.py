@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ejournal.access import curriculum as access
 from ejournal.access import roles
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson
@@ -75,15 +76,15 @@ def extra_lesson(request: HttpRequest) -> HttpResponse:
     form = ExtraLessonForm(
         request.POST, assignments=_extra_assignments(user, parse_date(request.POST.get("day")) or day)
     )
-    try:
+    with refused() as refusal:
         if not form.is_valid():
             raise ValidationFailed(form_errors(form))
         data = form.cleaned_data
         lesson = services.add_extra_lesson(
             actor=user, assignment=data["assignment"], day=data["day"], number=data["number"], note=data["note"]
         )
-    except DomainError as e:
-        return _page(request, user, day, extra_form=form, extra_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, day, extra_form=form, extra_error=refusal.message, status=refusal.status)
     messages.success(
         request,
         f"Дополнительный урок: {lesson.class_group.name}, «{lesson.subject.name}», "
@@ -138,10 +139,10 @@ def lesson_change(request: HttpRequest, pk: int) -> HttpResponse:
         if action not in ACTIONS:
             error, status = "Неизвестное действие.", 400
         else:
-            try:
+            with refused() as refusal:
                 done = _do(user, lesson, action, request)
-            except DomainError as e:
-                error, status = e.message, e.status
+            if refusal.error is not None:
+                error, status = refusal.message, refusal.status
                 lesson = get_object_or_404(lessons, pk=pk)  # the service may have changed the instance in memory
             else:
                 messages.success(request, done)

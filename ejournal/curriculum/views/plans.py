@@ -13,7 +13,7 @@ from ejournal.access import curriculum as access
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 
 from .. import plans as plan_files
@@ -74,14 +74,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if upload.size > plan_files.MAX_FILE_BYTES:
                 errors, status = [f"файл больше {plan_files.MAX_FILE_BYTES // 1024 // 1024} МБ"], 422
             else:
-                try:
+                with refused() as refusal:
                     topics = plan_files.import_plan(
                         actor=user, assignment=assignment, filename=upload.name or "", data=upload.read()
                     )
-                except plan_files.PlanFileError as e:
-                    errors, status = e.errors, e.status
-                except DomainError as e:
-                    errors, status = [e.message], e.status
+                if refusal.error is not None:
+                    refusal_lines = getattr(refusal.error, "errors", None)  # PlanFileError: one line per broken row
+                    errors, status = refusal_lines or [refusal.message], refusal.status
                 else:
                     hours = sum(t.hours for t in topics)
                     messages.success(request, f"КТП загружено: тем {len(topics)}, часов {hours}.")

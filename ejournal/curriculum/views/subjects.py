@@ -14,7 +14,8 @@ from ejournal.access import curriculum as access
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.schools.models import AcademicYear
 
@@ -62,10 +63,10 @@ def subject_create(request: HttpRequest) -> HttpResponse:
     form = SubjectForm(request.POST)
     if not form.is_valid():
         return _page(request, user, year, form=form, subject_error=form_errors(form), status=422)
-    try:
+    with refused() as refusal:
         subject = services.create_subject(actor=user, **form.cleaned_data)
-    except DomainError as e:
-        return _page(request, user, year, form=form, subject_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, year, form=form, subject_error=refusal.message, status=refusal.status)
     messages.success(request, f"Предмет «{subject.name}» добавлен.")
     return back_to("subjects", year=year and year.pk)
 
@@ -78,12 +79,12 @@ def subject_update(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(access.visible_subjects(user), pk=pk)
     year = selectors.pick_year(user, request.POST.get("year"), today_for(user))
     form = SubjectForm(request.POST)
-    try:
+    with refused() as refusal:
         if not form.is_valid():
             raise ValidationFailed(form_errors(form))
         services.update_subject(actor=user, subject=subject, **form.cleaned_data)
-    except DomainError as e:
-        return _page(request, user, year, error_pk=subject.pk, row_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, year, error_pk=subject.pk, row_error=refusal.message, status=refusal.status)
     messages.success(request, f"Предмет «{subject.name}» сохранён.")
     return back_to("subjects", year=year and year.pk)
 
@@ -96,10 +97,10 @@ def subject_delete(request: HttpRequest, pk: int) -> HttpResponse:
     subject = get_object_or_404(access.visible_subjects(user), pk=pk)
     year = selectors.pick_year(user, request.POST.get("year"), today_for(user))
     name = subject.name
-    try:
+    with refused() as refusal:
         services.delete_subject(actor=user, subject=subject)
-    except DomainError as e:
-        return _page(request, user, year, error_pk=subject.pk, row_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, year, error_pk=subject.pk, row_error=refusal.message, status=refusal.status)
     messages.success(request, f"Предмет «{name}» удалён.")
     return back_to("subjects", year=year and year.pk)
 
@@ -115,11 +116,13 @@ def curriculum_save(request: HttpRequest) -> HttpResponse:
         raise Http404
     all_subjects = list(access.visible_subjects(user))
     cells, submitted, bad = parse_curriculum_grid(request.POST, all_subjects, selectors.GRADES)
-    try:
+    with refused() as refusal:
         if bad:
             raise ValidationFailed("Часы в неделю — число, например 2 или 0,5. Исправьте выделенные клетки.")
         changed = services.set_curriculum_grid(actor=user, year=year, cells=cells)
-    except DomainError as e:
-        return _page(request, user, year, submitted=submitted, bad=set(bad), grid_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(
+            request, user, year, submitted=submitted, bad=set(bad), grid_error=refusal.message, status=refusal.status
+        )
     messages.success(request, f"Учебный план {year.name} сохранён (изменено клеток: {changed}).")
     return back_to("subjects", year=year.pk)

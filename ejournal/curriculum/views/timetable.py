@@ -16,7 +16,8 @@ from ejournal.access import curriculum as access
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.core.time import ru_date
 from ejournal.schools.models import AcademicYear, ClassGroup
@@ -111,7 +112,7 @@ def timetable_cell(request: HttpRequest) -> HttpResponse:
     if not valid:
         error, status = form_errors(form), 422
     else:
-        try:
+        with refused() as refusal:
             services.set_cell_slot(
                 actor=user,
                 year=year,
@@ -122,8 +123,8 @@ def timetable_cell(request: HttpRequest) -> HttpResponse:
                 room=form.cleaned_data["room"],
                 replaces=form.cleaned_data["slot"],
             )
-        except DomainError as e:
-            error, status = e.message, e.status
+        if refusal.error is not None:
+            error, status = refusal.message, refusal.status
     if getattr(request, "htmx", False) and weekday is not None and number is not None:
         cell = selectors.timetable_cell(class_group=class_group, weekday=weekday, number=number, error=error)
         context = {
@@ -147,12 +148,12 @@ def bells(request: HttpRequest) -> HttpResponse:
     roles.require(roles.manages_structure(user))
     year = _year(user, request.GET.get("year"))
     rows, errors = parse_bells(request.POST)
-    try:
+    with refused() as refusal:
         if errors:
             raise ValidationFailed("\n".join(errors))
         services.set_bells(actor=user, bells=rows)
-    except DomainError as e:
-        return _page(request, user, year, bells_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, year, bells_error=refusal.message, status=refusal.status)
     messages.success(request, "Расписание звонков сохранено.")
     return back_to("timetable", year=year.pk, **{"class": request.GET.get("class")})
 
@@ -166,13 +167,13 @@ def generate(request: HttpRequest) -> HttpResponse:
     year = _year(user, request.GET.get("year"))
     classes = access_schools.visible_classes(user).filter(year=year)
     form = GenerateForm(request.POST, classes=classes)
-    try:
+    with refused() as refusal:
         if not form.is_valid():
             raise ValidationFailed(form_errors(form))
         class_group, since = form.cleaned_data["class_group"], form.cleaned_data["since"]
         result = services.generate_lessons(actor=user, year=year, since=since, class_group=class_group)
-    except DomainError as e:
-        return _page(request, user, year, generate_error=e.message, status=e.status)
+    if refusal.error is not None:
+        return _page(request, user, year, generate_error=refusal.message, status=refusal.status)
     scope = class_group.name if class_group else f"учебный год {year.name}"
     if since:
         scope += f" с {ru_date(since)}"

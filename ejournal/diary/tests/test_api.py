@@ -76,7 +76,7 @@ def test_week_files_and_default_week(api, diary):
 def test_bad_week_is_422(api, diary):
     api.force_authenticate(diary.child)
     response = api.get(urls(diary)["week"], {"week": "вчера"})
-    assert response.status_code == 422 and "ГГГГ-ММ-ДД" in response.json()["detail"]
+    assert response.status_code == 422 and "ГГГГ-ММ-ДД" in response.json()["message"]
 
 
 def test_marks_of_a_period(api, diary):
@@ -108,13 +108,13 @@ def test_numbers_are_read_by_core_inputs(api, diary, endpoint, param, value):
     """Superscript digits pass str.isdigit() and then fail int(): the diary's own parser answered 500."""
     api.force_authenticate(diary.s.parent)
     response = api.get(urls(diary)[endpoint], {param: value})
-    assert response.status_code == 422 and f"«{param}»" in response.json()["detail"]
+    assert response.status_code == 422 and f"«{param}»" in response.json()["message"]
 
 
 def test_a_week_beyond_2200_is_refused(api, diary):
     api.force_authenticate(diary.child)
     response = api.get(urls(diary)["week"], {"week": "2999-12-31"})
-    assert response.status_code == 422 and "между 1900 и 2200" in response.json()["detail"]
+    assert response.status_code == 422 and "между 1900 и 2200" in response.json()["message"]
 
 
 def test_homework_and_one_item(api, diary):

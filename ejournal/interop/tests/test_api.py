@@ -99,7 +99,7 @@ def test_bad_requests_get_russian_messages(client, small_school, settings):
     assert upload(client, csv_bytes(STAFF), kind="marks").status_code == 400
     settings.IMPORT_MAX_BYTES = 1000
     response = upload(client, b"x" * 200_000)
-    assert response.status_code == 413 and "больше допустимых" in response.json()["detail"]
+    assert response.status_code == 413 and "больше допустимых" in response.json()["message"]
     assert ImportBatch.objects.count() == 1
 
 
@@ -107,7 +107,7 @@ def test_a_100_mb_request_is_refused_before_reading(client, small_school):
     client.force_login(small_school.admin)
     data = {"kind": "staff", "file": SimpleUploadedFile("s.csv", csv_bytes(STAFF))}
     response = client.post(URL, data, CONTENT_LENGTH=str(100 * 1024 * 1024))
-    assert response.status_code == 413 and "Файл 100,0 МБ — больше допустимых 5,0 МБ" in response.json()["detail"]
+    assert response.status_code == 413 and "Файл 100,0 МБ — больше допустимых 5,0 МБ" in response.json()["message"]
     assert not ImportBatch.objects.exists()
 
 

@@ -277,14 +277,14 @@ def test_upload_endpoint_refuses_bad_input_with_a_message(client, journal):
     lesson = journal.lesson_on(MONDAY)
     client.force_login(journal.teacher)
     response = client.post(upload_url(lesson), {"file": [upload("Задание.pdf", EXE_BYTES)]})
-    assert response.status_code == 422 and "не принимается" in response.json()["error"]
+    assert response.status_code == 422 and "не принимается" in response.json()["message"]
     big = upload("Большой.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024))
     assert client.post(upload_url(lesson), {"file": [big]}).status_code == 422
-    assert client.post(upload_url(lesson), {}).json()["error"] == "Выберите файл."
+    assert client.post(upload_url(lesson), {}).json()["message"] == "Выберите файл."
     for i in range(5):
         assert client.post(upload_url(lesson), {"file": [upload(f"{i}.pdf", PDF_BYTES)]}).status_code == 200
     sixth = client.post(upload_url(lesson), {"file": [upload("6.pdf", PDF_BYTES)]})
-    assert sixth.status_code == 422 and "не больше 5 файлов" in sixth.json()["error"]
+    assert sixth.status_code == 422 and "не больше 5 файлов" in sixth.json()["message"]
     assert len(files_of(lesson)) == 5
 
 
@@ -294,7 +294,7 @@ def test_upload_endpoint_in_a_closed_period(client, journal):
     close_period(actor=s.deputy, period=journal.q1)
     client.force_login(s.teacher)
     response = client.post(upload_url(lesson), {"file": [upload("a.pdf", PDF_BYTES)]})
-    assert response.status_code == 423 and "закрыт" in response.json()["error"]
+    assert response.status_code == 423 and "закрыт" in response.json()["message"]
 
 
 def test_upload_endpoint_scope(client, journal, other_school):
@@ -386,7 +386,7 @@ def test_api_upload_list_and_delete(journal, other_school, django_capture_on_com
     [item] = created.json()
     assert item["name"] == "Задание.pdf" and item["content_type"] == "application/pdf"
     bad = api.post(url, {"file": upload("Задание.pdf", EXE_BYTES)}, format="multipart")
-    assert bad.status_code == 422 and "не принимается" in bad.json()["detail"]
+    assert bad.status_code == 422 and "не принимается" in bad.json()["message"]
 
     for user in (s.students_5a[0], s.parent, s.class_teacher, s.deputy):  # all of them see the lesson
         api.force_authenticate(user)

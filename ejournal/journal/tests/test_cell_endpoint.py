@@ -44,7 +44,7 @@ def test_bad_marks_get_422_with_a_russian_message(client, journal, bad):
     client.force_login(journal.teacher)
     response = post(client, lesson, student, text=bad)
     assert response.status_code == 422
-    assert "не отметка" in response.json()["error"]
+    assert "не отметка" in response.json()["message"]
     assert marks_of(student, lesson) == []
 
 
@@ -53,7 +53,7 @@ def test_not_enrolled_student_gets_422(client, journal):
     schools.withdraw(actor=s.admin, student=s.students_5a[1], last_day=dt.date(2026, 12, 1), reason="переезд")
     client.force_login(s.teacher)
     response = post(client, journal.lesson_on(MONDAY), s.students_5a[1], text="5")
-    assert response.status_code == 422 and "не числится" in response.json()["error"]
+    assert response.status_code == 422 and "не числится" in response.json()["message"]
 
 
 def test_closed_period_gets_423(client, journal):
@@ -61,7 +61,7 @@ def test_closed_period_gets_423(client, journal):
     close_period(actor=s.deputy, period=journal.q1)
     client.force_login(s.teacher)
     response = post(client, journal.in_period(journal.q1)[0], s.students_5a[0], text="5")
-    assert response.status_code == 423 and "закрыт" in response.json()["error"]
+    assert response.status_code == 423 and "закрыт" in response.json()["message"]
 
 
 def test_teacher_of_another_journal_gets_404_class_teacher_403(client, journal, other_school):
@@ -80,7 +80,7 @@ def test_teacher_of_another_journal_gets_404_class_teacher_403(client, journal, 
 
 def test_anonymous_gets_401_json_not_a_redirect(client, journal):
     response = post(client, journal.lesson_on(MONDAY), journal.students[0], text="5")
-    assert response.status_code == 401 and "войдите" in response.json()["error"]
+    assert response.status_code == 401 and "войдите" in response.json()["message"]
 
 
 def test_get_is_not_allowed_and_broken_json_is_422(client, journal):
@@ -99,7 +99,7 @@ def test_two_tabs_conflict_shows_the_current_value_and_nothing_is_lost(client, j
     second = post(client, lesson, student, text="3", version=empty)
     assert second.status_code == 409
     body = second.json()
-    assert body["current"]["text"] == "5" and "«5»" in body["error"] and "«3»" in body["error"]
+    assert body["current"]["text"] == "5" and "«5»" in body["message"] and "«3»" in body["message"]
     assert marks_of(student, lesson) == ["5"]
     again = post(client, lesson, student, text="3", version=body["current"]["version"])
     assert again.status_code == 200 and marks_of(student, lesson) == ["3"]

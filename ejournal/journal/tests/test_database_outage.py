@@ -72,7 +72,9 @@ def test_the_api_answers_json_during_an_outage(client, journal, outage):
     )
     assert response.status_code == 503
     assert response.json() == {
-        "detail": "База данных временно недоступна. Изменения не потеряны: повторите через минуту."
+        "code": "core.unavailable",
+        "message": "База данных временно недоступна. Изменения не потеряны: повторите через минуту.",
+        "fields": {},
     }
 
 

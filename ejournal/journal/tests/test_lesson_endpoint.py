@@ -59,7 +59,7 @@ def test_bad_input_changes_nothing(client, journal):
     lesson = journal.lesson_on(MONDAY)
     client.force_login(journal.teacher)
     response = post(client, lesson, topic="Тема", homework="стр. 4", due_date="2026-12-01")
-    assert response.status_code == 422 and "Срок" in response.json()["error"]
+    assert response.status_code == 422 and "Срок" in response.json()["message"]
     lesson.refresh_from_db()
     assert lesson.topic == "" and not Homework.objects.filter(lesson=lesson).exists()
     assert post(client, lesson, due_date="31.12.2026", homework="x").status_code == 422

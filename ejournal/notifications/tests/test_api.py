@@ -47,7 +47,7 @@ def test_preferences_get_and_put(api, journal):
     assert r.status_code == 200 and r.json()["quiet_start"] == "22:00:00"
     assert Preferences.objects.get(user=journal.s.parent).digest == "daily"
     bad = api.put(url, {**body, "quiet_end": None}, format="json")
-    assert bad.status_code == 422 and "тихих часов" in bad.json()["detail"]
+    assert bad.status_code == 422 and "тихих часов" in bad.json()["message"]
     assert api.put(url, {**body, "events": ["spam"]}, format="json").status_code == 422
 
 

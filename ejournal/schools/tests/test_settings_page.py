@@ -87,7 +87,7 @@ def test_api_reads_and_changes_settings(client, small_school):
     response = client.patch("/api/v1/school/settings/", {"staff_2fa_required": True}, content_type="application/json")
     assert response.status_code == 200 and response.json()["staff_2fa_required"] is True
     bad = client.patch("/api/v1/school/settings/", {"threshold_3": "4.9"}, content_type="application/json")
-    assert bad.status_code == 422 and "Пороги" in bad.json()["detail"]
+    assert bad.status_code == 422 and "Пороги" in bad.json()["message"]
 
 
 @pytest.mark.parametrize(("who", "get", "patch"), [("director", 200, 404), ("teacher", 404, 404), ("parent", 404, 404)])

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError, NotFound, ValidationFailed
+from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 from ejournal.core.time import WEEKDAYS_SHORT_RU
 
@@ -197,12 +198,12 @@ def scheme_delete(request: HttpRequest, scheme_id: int) -> HttpResponse:
     require_manager(user)
     scheme = get_object_or_404(access_schools.visible_period_schemes(user).select_related("year"), pk=scheme_id)
     label = str(scheme)
-    try:
+    with refused() as refusal:
         services.delete_period_scheme(actor=user, scheme=scheme)
-    except NotFound:
-        raise
-    except DomainError as e:
-        return _render(request, year=scheme.year, row_errors={f"scheme-{scheme.pk}": e.message}, status=e.status)
+    if refusal.error is not None:
+        return _render(
+            request, year=scheme.year, row_errors={f"scheme-{scheme.pk}": refusal.message}, status=refusal.status
+        )
     messages.success(request, f"Схема периодов «{label}» удалена.")
     return redirect(_calendar_url(scheme.year, parse_grade(request.GET.get("grade")), "periods"))
 

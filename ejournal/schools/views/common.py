@@ -14,7 +14,7 @@ from ejournal.access import roles
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core import inputs
-from ejournal.core.errors import DomainError, NotFound
+from ejournal.core.refusals import refused
 from ejournal.core.time import school_today
 
 
@@ -57,12 +57,9 @@ def submit(request: HttpRequest, form: forms.BaseForm, action: Callable[[dict[st
     A 404 stays a 404: the object is out of the user's scope."""
     if not form.is_valid():
         return 422
-    try:
+    with refused(form) as refusal:
         message = action(form.cleaned_data)
-    except NotFound:
-        raise
-    except DomainError as e:
-        form.add_error(e.field if e.field in form.fields else None, e.message)
-        return e.status
+    if refusal.error is not None:
+        return refusal.status
     messages.success(request, message)
     return None

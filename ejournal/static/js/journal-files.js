@@ -63,7 +63,7 @@
       body,
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || `Ошибка ${response.status}`);
+    if (!response.ok) throw new Error(data.message || `Ошибка ${response.status}`);
     return data;
   }
 

@@ -1,7 +1,7 @@
 """REST API of curriculum and timetable under /api/v1/.
 
 Querysets come from access/ (an object out of scope is 404); writes call the same services as the pages, so
-a broken rule answers {"detail": "<Russian message>"} with the service's status and saves nothing.
+a broken rule answers {"code", "message", "fields"} (api/v1/errors.py) with the service's status and saves nothing.
 """
 
 from django.urls import path

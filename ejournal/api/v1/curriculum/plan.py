@@ -246,10 +246,7 @@ class PlannedTopics(generics.ListAPIView):
         upload = data.validated_data["file"]
         if upload.size > plans.MAX_FILE_BYTES:
             raise ValidationFailed(f"Файл больше {plans.MAX_FILE_BYTES // 1024 // 1024} МБ.", field="file")
-        try:
-            topics = plans.import_plan(
-                actor=user_of(request), assignment=assignment, filename=upload.name or "", data=upload.read()
-            )
-        except plans.PlanFileError as e:
-            return Response({"detail": e.message, "errors": e.errors}, status=e.status)
+        topics = plans.import_plan(
+            actor=user_of(request), assignment=assignment, filename=upload.name or "", data=upload.read()
+        )
         return Response(PlannedTopicSerializer(topics, many=True).data, status=status.HTTP_201_CREATED)

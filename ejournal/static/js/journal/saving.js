@@ -131,9 +131,9 @@ export function setupSaving(g) {
       else if (!pending) td.textContent = g.savedText(td);
       td.classList.remove("saving", "queued");
       td.classList.add(message.status === 409 ? "conflict" : "err");
-      td.title = data.error || "Не сохранено.";
+      td.title = data.message || "Не сохранено.";
     }
-    setStatus(data.error || `Не сохранено (${message.status}).`, "err");
+    setStatus(data.message || `Не сохранено (${message.status}).`, "err");
   }
 
   const queue = jrOfflineQueue(`jr-queue:${cfg.assignment}`, {

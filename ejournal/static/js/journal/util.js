@@ -37,7 +37,7 @@ export function statusLine(element) {
 export async function getJson(address) {
   const response = await fetch(address, { credentials: "same-origin", headers: { Accept: "application/json" } });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `Ошибка ${response.status}`);
+  if (!response.ok) throw new Error(data.message || `Ошибка ${response.status}`);
   return data;
 }
 
@@ -50,7 +50,7 @@ export async function postJson(address, body, csrf) {
   });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = new Error(data.error || `Ошибка ${response.status}`);
+    const error = new Error(data.message || `Ошибка ${response.status}`);
     error.data = data;
     throw error;
   }

@@ -89,10 +89,10 @@ export function startYearPage() {
       if (pending) td.classList.add("saving");
       else if (!message.ok) {
         td.classList.add(message.status === 409 ? "conflict" : "err");
-        td.title = data.error || "Не сохранено.";
+        td.title = data.message || "Не сохранено.";
       }
     }
-    if (!message.ok) setStatus(data.error || `Не сохранено (${message.status}).`, "err");
+    if (!message.ok) setStatus(data.message || `Не сохранено (${message.status}).`, "err");
     else if (state && state.warnings && state.warnings.length) setStatus(state.warnings.join(" "), "warn");
     else setStatus(queue.count() ? "Сохраняю…" : "Сохранено.", "ok");
   }
