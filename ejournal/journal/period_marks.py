@@ -14,15 +14,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from ejournal.access import journal as access
+from ejournal.access import tenancy
 from ejournal.accounts.models import User
 from ejournal.core import time as clock
-from ejournal.core.errors import Conflict, NotFound, ValidationFailed
+from ejournal.core.errors import Conflict, ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import TeachingAssignment
 from ejournal.schools import selectors as enrolment
 from ejournal.schools.models import Period
 
 from . import counting, history, periods, scope, signals
+from .errors import JournalCode
 from .models import ChangeKind, PeriodClosure, PeriodMark, PeriodMarkKind
 from .values import GRADES, PASS_FAIL, cell_version, parse_period_value, suggest_mark, weighted_average
 
@@ -114,24 +116,35 @@ def _require_enrolled(assignment: TeachingAssignment, student: User, start: dt.d
     if not enrolment.was_enrolled(student, assignment.class_group_id, start, end):
         raise ValidationFailed(
             f"{student.full_name} не учился(ась) в {assignment.class_group.name} с {ru_date(start)} "
-            f"по {ru_date(end)}: отметку за этот период ему (ей) не ставят."
+            f"по {ru_date(end)}: отметку за этот период ему (ей) не ставят.",
+            code=JournalCode.NOT_ENROLLED,
         )
     if not enrolment.in_subgroup(student, assignment.subgroup_id):
-        raise ValidationFailed(f"{student.full_name} не в подгруппе этого журнала.")
+        raise ValidationFailed(f"{student.full_name} не в подгруппе этого журнала.", code=JournalCode.NOT_ENROLLED)
 
 
 def _check_value(assignment: TeachingAssignment, kind: str, value: str) -> None:
     group = assignment.class_group
     if group.grade == 1:
-        raise ValidationFailed("В 1 классе безотметочное обучение: отметки за период не ставятся.")
+        raise ValidationFailed(
+            "В 1 классе безотметочное обучение: отметки за период не ставятся.", code=JournalCode.GRADE_ONE_NO_MARKS
+        )
     if kind in (PeriodMarkKind.EXAM, PeriodMarkKind.FINAL) and group.grade not in EXAM_GRADES:
-        raise ValidationFailed("Экзаменационные и итоговые отметки ставятся только в 9 и 11 классах.")
+        raise ValidationFailed(
+            "Экзаменационные и итоговые отметки ставятся только в 9 и 11 классах.", code=JournalCode.EXAM_GRADES_ONLY
+        )
     if not value:
         return
     if assignment.subject.pass_fail and value in GRADES:
-        raise ValidationFailed(f"«{assignment.subject.name}» оценивается «зач» / «незач», а не «{value}».")
+        raise ValidationFailed(
+            f"«{assignment.subject.name}» оценивается «зач» / «незач», а не «{value}».",
+            code=JournalCode.PASS_FAIL_SUBJECT,
+        )
     if not assignment.subject.pass_fail and value in PASS_FAIL:
-        raise ValidationFailed(f"По предмету «{assignment.subject.name}» ставится отметка 5–1, а не «{value}».")
+        raise ValidationFailed(
+            f"По предмету «{assignment.subject.name}» ставится отметка 5–1, а не «{value}».",
+            code=JournalCode.BAD_MARK_VALUE,
+        )
 
 
 def _lock_for(assignment: TeachingAssignment, kind: str, period: Period | None) -> PeriodClosure | None:
@@ -226,8 +239,7 @@ def set_period_mark(
     накопляемость norm, keeps history. Raises NotFound/Forbidden (access), JournalLocked (closed
     period), ValidationFailed (value, grade, enrolment), Conflict (stale version).
     """
-    if assignment.school_id != actor.school_id or student.school_id != assignment.school_id:
-        raise NotFound()
+    tenancy.in_school_of(actor, assignment, student)
     reason = access.require_can_set_period_marks(actor, assignment, reason=reason)
     if kind not in PeriodMarkKind.values:
         raise ValidationFailed(f"Неизвестный вид итоговой отметки: {kind}.", field="kind")
@@ -250,7 +262,8 @@ def set_period_mark(
     if expected_version is not None and expected_version != period_mark_version(old):
         raise Conflict(
             f"Отметку уже изменили: сейчас «{old or 'пусто'}». Ваше «{value or 'пусто'}» не сохранено — "
-            f"проверьте и введите снова."
+            f"проверьте и введите снова.",
+            code=JournalCode.STALE_EDIT,
         )
     suggested, average, count = _suggestion(assignment, student, kind, period)
     state = _state_of(assignment, student, kind, period, value, suggested, average, count)

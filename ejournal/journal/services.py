@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from ejournal.access import journal as access
+from ejournal.access import tenancy
 from ejournal.accounts.models import User
 from ejournal.core import time as clock
 from ejournal.core.errors import Conflict, NotFound, ValidationFailed
@@ -24,6 +25,7 @@ from ejournal.schools import selectors as enrolment
 
 from . import history, periods, signals
 from .defaults import ensure_default_mark_kinds
+from .errors import JournalCode
 from .models import Attendance, ChangeKind, ChangeRecord, DeadlineKind, LessonWork, Mark, MarkKind
 from .values import PASS_FAIL, CellInput, cell_text, cell_version, parse_attendance, parse_cell, parse_mark
 
@@ -100,23 +102,29 @@ def lock_lesson(lesson: Lesson) -> Lesson:
 
 def require_lesson_happened(lesson: Lesson) -> None:
     if lesson.is_cancelled:
-        raise ValidationFailed(f"Урок {ru_date(lesson.date)} отменён: записи в нём не ведутся.")
+        raise ValidationFailed(
+            f"Урок {ru_date(lesson.date)} отменён: записи в нём не ведутся.", code=JournalCode.LESSON_CANCELLED
+        )
     today = clock.school_today(lesson.school.timezone)
     if lesson.date > today:
-        raise ValidationFailed(f"Урок {ru_date(lesson.date)} ещё не прошёл: отметки и посещаемость ставят после урока.")
+        raise ValidationFailed(
+            f"Урок {ru_date(lesson.date)} ещё не прошёл: отметки и посещаемость ставят после урока.",
+            code=JournalCode.LESSON_NOT_YET_HELD,
+        )
 
 
 def require_enrolled(*, student: User, lesson: Lesson) -> None:
     """The student is in the lesson's class on its date, and in its subgroup for a subgroup lesson."""
-    if student.school_id != lesson.school_id:
+    if not tenancy.one_school(student, lesson):
         raise NotFound()
     if not enrolment.was_enrolled(student, lesson.class_group_id, lesson.date, lesson.date):
         raise ValidationFailed(
             f"{student.full_name} не числится в {lesson.class_group.name} на {ru_date(lesson.date)}: "
-            f"записи за этот урок ему (ей) не ставятся."
+            f"записи за этот урок ему (ей) не ставятся.",
+            code=JournalCode.NOT_ENROLLED,
         )
     if not enrolment.in_subgroup(student, lesson.subgroup_id):
-        raise ValidationFailed(f"{student.full_name} не в подгруппе этого урока.")
+        raise ValidationFailed(f"{student.full_name} не в подгруппе этого урока.", code=JournalCode.NOT_ENROLLED)
 
 
 def lesson_kind(lesson: Lesson) -> MarkKind:
@@ -174,11 +182,16 @@ def _check_mark_values(lesson: Lesson, values: Sequence[str]) -> None:
     if not values:
         return
     if lesson.class_group.grade == 1:
-        raise ValidationFailed("В 1 классе безотметочное обучение: отметки не ставятся.")
+        raise ValidationFailed(
+            "В 1 классе безотметочное обучение: отметки не ставятся.", code=JournalCode.GRADE_ONE_NO_MARKS
+        )
     if lesson.subject.pass_fail:
         wrong = [v for v in values if v not in PASS_FAIL]
         if wrong:
-            raise ValidationFailed(f"«{lesson.subject.name}» оценивается «зач» / «незач», а не «{wrong[0]}».")
+            raise ValidationFailed(
+                f"«{lesson.subject.name}» оценивается «зач» / «незач», а не «{wrong[0]}».",
+                code=JournalCode.PASS_FAIL_SUBJECT,
+            )
 
 
 def _write_cell(
@@ -193,8 +206,7 @@ def _write_cell(
     reason: str,
 ) -> CellState:
     """Bring the cell to the wanted marks (None: leave them) and attendance (None: leave it)."""
-    if lesson.school_id != actor.school_id or student.school_id != lesson.school_id:
-        raise NotFound()
+    tenancy.in_school_of(actor, lesson, student)
     if not access.can_edit_lesson(actor, lesson):
         access.require_can_read_lesson(actor, lesson)
     lesson = lock_lesson(lesson)
@@ -240,10 +252,14 @@ def _write_cell(
         raise Conflict(
             f"Эту клетку уже изменили в другом окне или другой человек: сейчас в ней "
             f"«{before.text or 'пусто'}». Ваше «{cell_text((w[0] for w in wanted), new_code) or 'пусто'}» "
-            f"не сохранено — проверьте и введите снова."
+            f"не сохранено — проверьте и введите снова.",
+            code=JournalCode.STALE_EDIT,
         )
     if new_code in ("н", "б", "у", "п") and wanted:
-        raise ValidationFailed("Отсутствовавшему на уроке отметку не ставят; с отметкой возможно только «оп».")
+        raise ValidationFailed(
+            "Отсутствовавшему на уроке отметку не ставят; с отметкой возможно только «оп».",
+            code=JournalCode.ABSENT_NO_MARK,
+        )
     if marks_change:
         _check_mark_values(lesson, [w[0] for w in wanted])
 
