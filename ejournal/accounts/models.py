@@ -65,7 +65,7 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         if not self.pk or self.school_id is None:
             return frozenset()
-        return frozenset(self.role_grants.values_list("role", flat=True))
+        return frozenset(self.role_grants.filter(school_id=self.school_id).values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

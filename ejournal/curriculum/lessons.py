@@ -29,8 +29,8 @@ class Calendar:
     @classmethod
     def of(cls, year: AcademicYear) -> Calendar:
         return cls(
-            periods=list(Period.objects.filter(scheme__year=year).select_related("scheme")),
-            holidays=list(Holiday.objects.filter(year=year)),
+            periods=list(Period.objects.filter(school_id=year.school_id, scheme__year=year).select_related("scheme")),
+            holidays=list(Holiday.objects.filter(school_id=year.school_id, year=year)),
         )
 
     def period_of(self, day: dt.date, grade: int) -> Period | None:

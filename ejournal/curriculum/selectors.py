@@ -455,12 +455,12 @@ def plan_lines(
     ids = [a.pk for a in assignments]
     topics: dict[int, dict[str, int]] = {
         row["assignment_id"]: row
-        for row in PlannedTopic.objects.filter(assignment_id__in=ids)
+        for row in PlannedTopic.objects.filter(school_id=year.school_id, assignment_id__in=ids)
         .values("assignment_id")
         .annotate(n=Count("pk"), hours=Sum("hours"))
     }
     lessons = dict(
-        Lesson.objects.filter(assignment_id__in=ids, status=LessonStatus.PLANNED)
+        Lesson.objects.filter(school_id=year.school_id, assignment_id__in=ids, status=LessonStatus.PLANNED)
         .values_list("assignment_id")
         .annotate(n=Count("pk"))
         .values_list("assignment_id", "n")
@@ -492,6 +492,8 @@ def plan_lines(
 
 def plan_topics(assignment: TeachingAssignment) -> QuerySet[PlannedTopic]:
     """The КТП's topics with how many lessons were given on each. One query."""
-    return assignment.planned_topics.annotate(
-        given=Count("lessons", filter=Q(lessons__status=LessonStatus.PLANNED))
-    ).order_by("position")
+    return (
+        assignment.planned_topics.filter(school_id=assignment.school_id)
+        .annotate(given=Count("lessons", filter=Q(lessons__status=LessonStatus.PLANNED)))
+        .order_by("position")
+    )

@@ -150,7 +150,7 @@ def diary_week(student: User, monday: dt.date) -> DiaryWeek:
     monday = week_start(monday)
     saturday = monday + dt.timedelta(days=SCHOOL_DAYS - 1)
     enrolments = list(
-        Enrolment.objects.filter(student=student, start__lte=saturday)
+        Enrolment.objects.filter(school_id=student.school_id, student=student, start__lte=saturday)
         .filter(Q(end__isnull=True) | Q(end__gte=monday))
         .select_related("class_group")
         .order_by("start")
@@ -183,12 +183,14 @@ def diary_week(student: User, monday: dt.date) -> DiaryWeek:
     homework: dict[int, list[DiaryHomework]] = defaultdict(list)
     if lesson_ids:
         for lesson_id, value, kind, weight, comment in (
-            Mark.objects.filter(student=student, lesson_id__in=lesson_ids)
+            Mark.objects.filter(school_id=student.school_id, student=student, lesson_id__in=lesson_ids)
             .order_by("lesson_id", "position")
             .values_list("lesson_id", "value", "kind__name", "kind__weight", "comment")
         ):
             marks[lesson_id].append(DiaryMark(value, kind, weight, comment))
-        rows = Homework.objects.filter(lesson_id__in=lesson_ids).order_by("pk", "attachments__pk")
+        rows = Homework.objects.filter(school_id=student.school_id, lesson_id__in=lesson_ids).order_by(
+            "pk", "attachments__pk"
+        )
         for item in homework_rows(rows.values_list(*HOMEWORK_COLUMNS)).values():
             homework[item.lesson_id].append(item)
 

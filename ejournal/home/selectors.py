@@ -84,7 +84,7 @@ def _day_lessons(qs: object) -> list[Lesson]:
 
 def _student_day(student: User, day: dt.date) -> ChildDay | None:
     enrolment = (
-        Enrolment.objects.filter(student=student, start__lte=day)
+        Enrolment.objects.filter(school_id=student.school_id, student=student, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .select_related("class_group")
         .first()

@@ -58,7 +58,7 @@ def enrolment_spans(class_group: ClassGroup, start: dt.date, end: dt.date) -> Sp
     """Each student in the class at some day between two dates, with the spans of their enrolment."""
     spans: Spans = defaultdict(list)
     for student_id, since, until in (
-        Enrolment.objects.filter(class_group=class_group, start__lte=end)
+        Enrolment.objects.filter(school_id=class_group.school_id, class_group=class_group, start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .values_list("student_id", "start", "end")
     ):
@@ -70,7 +70,7 @@ def subgroups_of(class_group: ClassGroup, student_ids: list[int]) -> dict[int, s
     """The subgroups of the class each student belongs to."""
     subgroups: dict[int, set[int]] = defaultdict(set)
     for student_id, subgroup_id in SubgroupMember.objects.filter(
-        subgroup__class_group=class_group, student_id__in=student_ids
+        school_id=class_group.school_id, subgroup__class_group=class_group, student_id__in=student_ids
     ).values_list("student_id", "subgroup_id"):
         subgroups[student_id].add(subgroup_id)
     return subgroups
@@ -94,11 +94,12 @@ def missed_in_class(
         subgroups = subgroups_of(class_group, list(spans))
     lessons_by_day: dict[dt.date, list[tuple[int, int | None]]] = defaultdict(list)
     for lesson_id, day, subgroup_id in Lesson.objects.filter(
-        class_group=class_group, date__range=(start, end), status=LessonStatus.PLANNED
+        school_id=class_group.school_id, class_group=class_group, date__range=(start, end), status=LessonStatus.PLANNED
     ).values_list("id", "date", "subgroup_id"):
         lessons_by_day[day].append((lesson_id, subgroup_id))
     absent: dict[int, dict[int, str]] = defaultdict(dict)
     for student_id, lesson_id, code in Attendance.objects.filter(
+        school_id=class_group.school_id,
         lesson__class_group=class_group,
         lesson__date__range=(start, end),
         lesson__status=LessonStatus.PLANNED,

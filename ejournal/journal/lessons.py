@@ -27,7 +27,7 @@ def suggest_topic(lesson: Lesson) -> PlannedTopic | None:
     """The next unfinished topic of the КТП: the first, in plan order, that has fewer lessons given to it
     than its hours (this lesson not counted, cancelled ones neither)."""
     topics = (
-        PlannedTopic.objects.filter(assignment_id=lesson.assignment_id)
+        PlannedTopic.objects.filter(school_id=lesson.school_id, assignment_id=lesson.assignment_id)
         .annotate(
             used=Count(
                 "lessons",

@@ -61,7 +61,11 @@ def journal_index(user: User) -> list[JournalGroup]:
         .order_by("class_group__grade", "class_group__letter", "subject__name", "subgroup__name", "start")
     )
     year_ids = {a.class_group.year_id for a in assignments}
-    all_periods = list(Period.objects.filter(scheme__year_id__in=year_ids).select_related("scheme").order_by("start"))
+    all_periods = list(
+        Period.objects.filter(school_id=user.school_id, scheme__year_id__in=year_ids)
+        .select_related("scheme")
+        .order_by("start")
+    )
     led = set(led_classes(user).values_list("pk", flat=True))
 
     def periods_of(a: TeachingAssignment) -> tuple[Period, ...]:

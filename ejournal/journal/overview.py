@@ -170,7 +170,7 @@ def read_overview(*, user: User, class_group: ClassGroup | int, period: Period |
     names: dict[int, str] = {}
     spans: Spans = defaultdict(list)
     for student_id, last, first, middle, since, until in (
-        Enrolment.objects.filter(class_group=group, start__lte=end)
+        Enrolment.objects.filter(school_id=group.school_id, class_group=group, start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .order_by("student__last_name", "student__first_name", "student__middle_name", "student_id", "start")
         .values_list("student_id", "student__last_name", "student__first_name", "student__middle_name", "start", "end")
@@ -182,7 +182,7 @@ def read_overview(*, user: User, class_group: ClassGroup | int, period: Period |
 
     # The norm needs the subject's hours a week; without a curriculum line, the number of lessons.
     hours = dict(
-        CurriculumHours.objects.filter(year_id=group.year_id, grade=group.grade).values_list(
+        CurriculumHours.objects.filter(school_id=group.school_id, year_id=group.year_id, grade=group.grade).values_list(
             "subject_id", "hours_per_week"
         )
     )
@@ -223,7 +223,7 @@ def read_overview(*, user: User, class_group: ClassGroup | int, period: Period |
     period_marks = {
         (student_id, subject_id): value
         for student_id, subject_id, value in PeriodMark.objects.filter(
-            kind=PeriodMarkKind.PERIOD, period_id=period.pk, student_id__in=student_ids
+            school_id=group.school_id, kind=PeriodMarkKind.PERIOD, period_id=period.pk, student_id__in=student_ids
         ).values_list("student_id", "subject_id", "value")
     }
     return OverviewSource(

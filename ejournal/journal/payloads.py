@@ -107,8 +107,10 @@ def lesson_panel(*, user: User, lesson: Lesson) -> dict[str, Any]:
     """What the lesson panel shows: topic with the КТП's suggestion, homework with its files, kind of
     work, history."""
     suggestion = lesson_records.suggest_topic(lesson)
-    homework = Homework.objects.filter(lesson=lesson).order_by("id").first()
-    work = LessonWork.objects.filter(lesson=lesson).values_list("kind_id", flat=True).first()
+    homework = Homework.objects.filter(school_id=lesson.school_id, lesson=lesson).order_by("id").first()
+    work = (
+        LessonWork.objects.filter(school_id=lesson.school_id, lesson=lesson).values_list("kind_id", flat=True).first()
+    )
     if work is None:
         work = MarkKind.objects.filter(school_id=lesson.school_id, is_default=True).values_list("pk", flat=True).first()
     return {

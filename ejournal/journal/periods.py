@@ -28,6 +28,7 @@ def periods_of_class(class_group: ClassGroup) -> list[Period]:
     """The periods of the class's grade in its year, in order."""
     return list(
         Period.objects.filter(
+            school_id=class_group.school_id,
             scheme__year_id=class_group.year_id,
             scheme__grade_from__lte=class_group.grade,
             scheme__grade_to__gte=class_group.grade,
@@ -74,7 +75,7 @@ def closure_on(class_group: ClassGroup, day: dt.date) -> PeriodClosure | None:
 
 
 def closure_of(class_group: ClassGroup, period: Period) -> PeriodClosure | None:
-    return PeriodClosure.objects.filter(_closure_q(class_group), period=period).first()
+    return PeriodClosure.objects.filter(_closure_q(class_group), school_id=period.school_id, period=period).first()
 
 
 def locked_message(period: Period) -> str:

@@ -195,12 +195,16 @@ def enrolled_students(
 ) -> dict[int, tuple[str, list[tuple[dt.date, dt.date | None]]]]:
     """Students in the class (and subgroup) at some day of the span: name and enrolment spans."""
     qs = (
-        Enrolment.objects.filter(class_group_id=assignment.class_group_id, start__lte=end)
+        Enrolment.objects.filter(
+            school_id=assignment.school_id, class_group_id=assignment.class_group_id, start__lte=end
+        )
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .order_by("student__last_name", "student__first_name", "student__middle_name", "student_id", "start")
     )
     if assignment.subgroup_id:
-        members = SubgroupMember.objects.filter(subgroup_id=assignment.subgroup_id).values("student_id")
+        members = SubgroupMember.objects.filter(
+            school_id=assignment.school_id, subgroup_id=assignment.subgroup_id
+        ).values("student_id")
         qs = qs.filter(student_id__in=members)
     students: dict[int, tuple[str, list[tuple[dt.date, dt.date | None]]]] = {}
     for student_id, last, first, middle, since, until in qs.values_list(
@@ -270,7 +274,7 @@ def read_grid(*, user: User, assignment: TeachingAssignment | int, period: Perio
     closed = getattr(journal, "closed", None)
     if closed is None:  # the period was not known when the journal was read
         closed = PeriodClosure.objects.filter(
-            Q(class_group__isnull=True) | Q(class_group_id=group.pk), period_id=period.pk
+            Q(class_group__isnull=True) | Q(class_group_id=group.pk), school_id=group.school_id, period_id=period.pk
         ).exists()
     students = enrolled_students(journal, period.start, period.end)
 
@@ -331,11 +335,14 @@ def read_grid(*, user: User, assignment: TeachingAssignment | int, period: Perio
     )
     attendance = list(
         Attendance.objects.filter(
-            lesson_id__in=[lesson.id for lesson in lessons], student_id__in=student_ids
+            school_id=journal.school_id,
+            lesson_id__in=[lesson.id for lesson in lessons],
+            student_id__in=student_ids,
         ).values_list("lesson_id", "student_id", "code")
     )
     period_marks = dict(
         PeriodMark.objects.filter(
+            school_id=journal.school_id,
             kind=PeriodMarkKind.PERIOD,
             period_id=period.pk,
             subject_id=journal.subject_id,

@@ -63,7 +63,7 @@ def journal_summary(*, user: User, assignment: TeachingAssignment | int) -> Summ
     marks: dict[tuple[int, str, int | None], str] = {
         (student_id, kind, period_id): value
         for student_id, kind, period_id, value in PeriodMark.objects.filter(
-            subject_id=journal.subject_id, year_id=year.pk, student_id__in=list(students)
+            school_id=journal.school_id, subject_id=journal.subject_id, year_id=year.pk, student_id__in=list(students)
         ).values_list("student_id", "kind", "period_id", "value")
     }
     kinds: tuple[str, ...] = (PeriodMarkKind.YEAR,)

@@ -66,7 +66,7 @@ def default_preferences(user_id: int, school_id: int) -> Preferences:
 def preferences_of(user: User) -> Preferences:
     """The person's preferences, the defaults when they never saved any (not stored until saved)."""
     assert user.school_id is not None
-    found = Preferences.objects.filter(user=user).first()
+    found = Preferences.objects.filter(school_id=user.school_id, user=user).first()
     return found or default_preferences(user.pk, user.school_id)
 
 

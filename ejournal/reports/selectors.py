@@ -402,7 +402,7 @@ def build_period_data(rows: PeriodRows) -> PeriodData:
 def previous_period(period: Period) -> Period | None:
     """The period before this one in the same scheme (the 1st has none)."""
     return (
-        Period.objects.filter(scheme_id=period.scheme_id, number__lt=period.number)
+        Period.objects.filter(school_id=period.school_id, scheme_id=period.scheme_id, number__lt=period.number)
         .select_related("scheme__year")
         .order_by("-number")
         .first()

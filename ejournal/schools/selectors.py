@@ -157,7 +157,9 @@ def calendar_page(*, year: AcademicYear, grade: int) -> CalendarPage:
     """The calendar page of a year seen for one grade: two queries."""
     schemes = list(
         PeriodScheme.objects.filter(school_id=year.school_id, year=year)
-        .prefetch_related(Prefetch("periods", queryset=Period.objects.order_by("number")))
+        .prefetch_related(
+            Prefetch("periods", queryset=Period.objects.filter(school_id=year.school_id).order_by("number"))
+        )
         .order_by("grade_from")
     )
     holidays = list(Holiday.objects.filter(school_id=year.school_id, year=year).order_by("start", "grade_from"))
@@ -219,7 +221,7 @@ def class_page(*, class_group: ClassGroup, on: dt.date) -> ClassPage:
     subgroups = list(
         Subgroup.objects.filter(school_id=class_group.school_id, class_group=class_group)
         .select_related("subject")
-        .prefetch_related("members")
+        .prefetch_related(Prefetch("members", SubgroupMember.objects.filter(school_id=class_group.school_id)))
         .order_by("subject__name", "name")
     )
     current = [e for e in enrolments if e.active_on(on)]
@@ -259,7 +261,9 @@ def enrolments_on(class_group: ClassGroup, on: dt.date) -> QuerySet[Enrolment]:
 def was_enrolled(student: User, class_group_id: int, start: dt.date, end: dt.date) -> bool:
     """Whether the student was in the class on some day from `start` to `end` (both included)."""
     return (
-        Enrolment.objects.filter(student=student, class_group_id=class_group_id, start__lte=end)
+        Enrolment.objects.filter(
+            school_id=student.school_id, student=student, class_group_id=class_group_id, start__lte=end
+        )
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .exists()
     )
@@ -267,4 +271,7 @@ def was_enrolled(student: User, class_group_id: int, start: dt.date, end: dt.dat
 
 def in_subgroup(student: User, subgroup_id: int | None) -> bool:
     """A lesson of the whole class (`subgroup_id` None) is everyone's; a subgroup lesson is its members'."""
-    return subgroup_id is None or SubgroupMember.objects.filter(subgroup_id=subgroup_id, student=student).exists()
+    return (
+        subgroup_id is None
+        or SubgroupMember.objects.filter(school_id=student.school_id, subgroup_id=subgroup_id, student=student).exists()
+    )

@@ -27,10 +27,25 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import reverse
 
-from ejournal.core.tests.test_query_counts import LARGE, PAGES, Filled, Page, filled_schools, fix_clock, page_sql
+from ejournal.access.tests import matrix_spec as spec
+from ejournal.access.tests.world import build_world
+from ejournal.core.tests.test_query_counts import (
+    LARGE,
+    PAGES,
+    Filled,
+    Page,
+    capture_sql,
+    filled_schools,
+    fix_clock,
+    page_sql,
+)
+from ejournal.journal.tests.conftest import TODAY, set_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +201,142 @@ def test_every_query_of_the_page_is_scoped_by_school(
     sql = page_sql(large_school, page)
     offenders = [statement for statement in sql if not is_scoped(statement, tables, keys)]
     assert offenders == [], f"{page.name}: queries not scoped by school:\n" + "\n".join(offenders)
+
+
+# --- every statement names the school (issue 14: one tenancy gate) ----------------------------------------------
+#
+# Stricter than the rule above: a statement on school data carries a `school_id` condition itself (the Citus
+# distribution column), not only a key of a row found through one. Services, selectors and access add
+# `school_id=...` to their filters (from the actor or the parent object): docs/development.md, "One tenancy gate".
+
+# Statements that name no school, matched by a fragment of their SQL, each with its reason. An entry marked
+# "debt" could name the school and should: fix the query (the file is named) and drop the entry. An entry that
+# no page's SQL matches any more fails the test, so the list only shrinks.
+WITHOUT_SCHOOL_ID = {
+    'FROM "accounts_user" WHERE "accounts_user"."id" = %s LIMIT 21': (
+        "the signed-in person, loaded by Django's auth from the session: the school is what this row tells "
+        "(people of the region have none)"
+    ),
+    '"schools_classgroup_class_teachers"."classgroup_id"': (
+        "the class teachers' implicit many-to-many table has no school_id column (KNOWN_OFFENDERS)"
+    ),
+    'FROM "schools_subgroupmember" WHERE "schools_subgroupmember"."subgroup_id" IN (': (
+        "debt: api/v1/schools.py _subgroups_with_members prefetches the members without the school"
+    ),
+    'FROM "curriculum_plannedtopic" WHERE "curriculum_plannedtopic"."assignment_id" = %s ORDER BY': (
+        "debt: api/v1/curriculum/plan.py lists assignment.planned_topics without the school"
+    ),
+}
+# The remaining pages (every GET pattern of the URL resolver): allowed there, not on the main pages above.
+WITHOUT_SCHOOL_ID_ELSEWHERE = {
+    'FROM "accounts_rolegrant" WHERE "accounts_rolegrant"."user_id" IN (': (
+        "debt: the roles of a list of people: access/people.py prime_roles and api/v1/people.py "
+        "prefetch_related('role_grants') (people:list, people:class_credentials, api-people, api-person)"
+    ),
+    'FROM "schools_enrolment" INNER JOIN "schools_classgroup"': (
+        "debt: people:list reads the current classes of the listed students (accounts/people.py) without the school"
+    ),
+    'WHERE ("journal_mark"."lesson_id" = %s AND "journal_mark"."student_id" = %s) ORDER BY': (
+        "debt: journal/services.py cell_state (the cell's marks for its history) without the school"
+    ),
+    'WHERE ("journal_attendance"."lesson_id" = %s AND "journal_attendance"."student_id" = %s) ORDER BY': (
+        "debt: journal/services.py cell_state (the cell's attendance for its history) without the school"
+    ),
+    'FROM "journal_periodmark" WHERE ("journal_periodmark"."kind" = %s AND "journal_periodmark"."student_id" = %s': (
+        "debt: journal/period_marks.py (a period mark's history) without the school"
+    ),
+    'FROM "journal_homeworkattachment" WHERE "journal_homeworkattachment"."homework_id" IN (': (
+        "debt: diary/homework.py _attach_files: the homework rows carry no school to pass down"
+    ),
+    'WHERE "accounts_user"."id" IN (%s, %s, %s) ORDER BY 2 ASC, 3 ASC, 4 ASC': (
+        "debt: reports/keeping.py the names of the journals' teachers by id"
+    ),
+    'FROM "schools_periodscheme" WHERE "schools_periodscheme"."year_id" IN (': (
+        "debt: api/v1/schools.py YearDetail prefetches schemes, periods and holidays without the school"
+    ),
+    'FROM "schools_period" WHERE "schools_period"."scheme_id" IN (': (
+        "debt: api/v1/schools.py YearDetail's Prefetch('periods', Period.objects.order_by('number'))"
+    ),
+    'FROM "schools_holiday" WHERE "schools_holiday"."year_id" IN (': (
+        "debt: api/v1/schools.py YearDetail prefetches the holidays without the school"
+    ),
+}
+
+
+def names_the_school(sql: str, tables: set[str]) -> bool:
+    """True when `sql` touches no school-data table, or carries a `school_id` condition (an INSERT: column)."""
+    if not set(TABLE.findall(sql)) & tables:
+        return True
+    insert = INSERT.match(sql)
+    if insert:
+        return '"school_id"' in insert.group(2)
+    return by_school_id(sql)
+
+
+def without_school(statements: list[tuple[str, str]], allowed: dict[str, str]) -> tuple[list[str], set[str]]:
+    """(where, sql) pairs: the statements naming no school and matched by no entry; the entries used."""
+    tables = school_tables()
+    offenders, used = [], set()
+    for where, sql in statements:
+        if names_the_school(sql, tables):
+            continue
+        entry = next((fragment for fragment in allowed if fragment in sql), None)
+        if entry is None:
+            offenders.append(f"{where}: {sql}")
+        else:
+            used.add(entry)
+    return offenders, used
+
+
+def test_the_strict_rule_wants_a_school_id() -> None:
+    tables = {"journal_mark", "curriculum_lesson"}
+    assert names_the_school('SELECT 1 FROM "journal_mark" WHERE "journal_mark"."school_id" = %s', tables)
+    assert names_the_school('SELECT 1 FROM "django_session" WHERE "django_session"."session_key" = %s', tables)
+    assert names_the_school('INSERT INTO "journal_mark" ("school_id", "lesson_id") VALUES (%s, %s)', tables)
+    # A key of a scoped row is enough for the rule above, not for this one.
+    assert not names_the_school('SELECT 1 FROM "journal_mark" WHERE "journal_mark"."lesson_id" IN (%s)', tables)
+    assert not names_the_school(
+        'UPDATE "curriculum_lesson" SET "room" = %s WHERE "curriculum_lesson"."id" = %s', tables
+    )
+
+
+def test_every_query_of_the_main_pages_names_the_school(large_school: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
+    fix_clock(monkeypatch)
+    statements = [(page.name, sql) for page in PAGES for sql in page_sql(large_school, page)]
+    offenders, used = without_school(statements, WITHOUT_SCHOOL_ID)
+    assert offenders == [], "queries of school data without school_id:\n" + "\n".join(offenders)
+    assert set(WITHOUT_SCHOOL_ID) == used, f"entries no query needs any more: {set(WITHOUT_SCHOOL_ID) - used}"
+
+
+def test_every_page_of_the_product_names_the_school(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The remaining pages: every pattern of the URL resolver that answers GET (access/tests/matrix_spec.py),
+    opened on school A's own objects by the first actor allowed in, in the matrix's world of two schools."""
+    set_clock(monkeypatch, TODAY)
+    world = build_world()
+    users = world.actors()
+    statements: list[tuple[str, str]] = []
+    opened = 0
+    for pattern in spec.walk():
+        entry = spec.MATRIX.get(pattern.name)
+        if entry is None or entry.public or entry.get is None:
+            continue
+        actor = next((a for a in spec.ACTORS if a in entry.get and a != "anonymous"), None)
+        if actor is None:
+            continue
+        client = Client()
+        client.force_login(users[actor])
+        cache.clear()  # the API's throttles count per minute
+        url = reverse(pattern.name, kwargs=spec.kwargs_for(pattern, "own", world.a, world.b))
+        responses: list[Any] = []
+        sql = capture_sql(lambda c=client, u=url, out=responses: out.append(c.get(u)))  # type: ignore[misc]
+        assert responses[0].status_code < 500, (pattern.name, url, responses[0].status_code)
+        opened += 1
+        statements += [(f"{pattern.name} as {actor}", statement) for statement in sql]
+    assert opened > 100
+    allowed = WITHOUT_SCHOOL_ID | WITHOUT_SCHOOL_ID_ELSEWHERE
+    offenders, used = without_school(statements, allowed)
+    assert offenders == [], "queries of school data without school_id:\n" + "\n".join(offenders)
+    assert set(WITHOUT_SCHOOL_ID_ELSEWHERE) <= used, f"unused entries: {set(WITHOUT_SCHOOL_ID_ELSEWHERE) - used}"
 
 
 # --- reports on a read replica (config/settings/replica.py, used by production settings) ------------------------
