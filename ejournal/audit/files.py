@@ -6,19 +6,17 @@ cannot borrow the reports' renderer. A plain list with one header row is all it 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ejournal.core.errors import ValidationFailed
-from ejournal.core.spreadsheet import safe_text
+from ejournal.core.spreadsheet import csv_cp1251, download, safe_text
 
 Cell = str | int | None
 
@@ -66,27 +64,14 @@ def to_xlsx(listing: Listing) -> bytes:
 
 
 def to_csv(listing: Listing) -> bytes:
-    """cp1251 with `;`, as Russian Excel opens by a double click; characters cp1251 lacks become «?»."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_text(listing.title)])
-    writer.writerow([safe_text(listing.subtitle)])
-    writer.writerow([safe_text(title) for title in listing.columns])
-    for row in listing.rows:
-        writer.writerow(["" if value is None else _cell(value) for value in row])
-    return buffer.getvalue().encode("cp1251", errors="replace")
+    head = [[safe_text(listing.title)], [safe_text(listing.subtitle)], [safe_text(t) for t in listing.columns]]
+    return csv_cp1251([*head, *(["" if value is None else _cell(value) for value in row] for row in listing.rows)])
 
 
-FILE_TYPES = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
-    "csv": ("text/csv; charset=windows-1251", to_csv),
-}
+FILE_TYPES = {"xlsx": to_xlsx, "csv": to_csv}
 
 
 def file_response(listing: Listing, file_format: str) -> HttpResponse:
     if file_format not in FILE_TYPES:
         raise ValidationFailed("Неизвестный формат файла: выберите XLSX или CSV.")
-    content_type, build = FILE_TYPES[file_format]
-    response = HttpResponse(build(listing), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{listing.file_name}.{file_format}")
-    return response
+    return download(FILE_TYPES[file_format](listing), file_format=file_format, name=listing.file_name)

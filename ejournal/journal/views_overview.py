@@ -6,17 +6,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
+from ejournal.core.spreadsheet import download
 
 from .overview import MISSED_CODES, class_overview
 from .overview_xlsx import overview_workbook
 from .views import _int, _user
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -36,7 +34,9 @@ def overview_page(request: HttpRequest, class_id: int) -> HttpResponse:
 def overview_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
     user = _user(request)
     data = class_overview(user=user, class_group=class_id, period=_int(request.GET.get("period"), "period"))
-    response = HttpResponse(overview_workbook(data), content_type=XLSX_TYPE)
+    response = download(
+        overview_workbook(data), file_format="xlsx", name=f"Сводка {data.class_name}, {data.period.name}"
+    )
     # Names and marks of a class: a personal-data export in the security log (ids only in the summary).
     record(
         kind=EventKind.PERSONAL_DATA_EXPORT,
@@ -44,10 +44,6 @@ def overview_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
         actor=user,
         request=request,
         details={"class": class_id, "period": data.period.pk},
-    )
-    # RFC 5987 (filename*=utf-8''…) for the Cyrillic name; Django builds the header.
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"Сводка {data.class_name}, {data.period.name}.xlsx"
     )
     response["Cache-Control"] = "private, no-store"
     return response

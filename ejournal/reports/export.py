@@ -6,7 +6,6 @@ sorts them; text typed by people goes through `safe_text`, so no cell is evaluat
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal
@@ -18,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ejournal.core.spreadsheet import safe_text
+from ejournal.core.spreadsheet import csv_cp1251, safe_text
 
 from .tables import CellValue, ColumnKind, Report, Row, format_cell
 
@@ -83,23 +82,17 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def to_csv(report: Report) -> bytes:
-    """cp1251 with `;`, as Russian Excel opens by a double click; characters cp1251 lacks become «?»."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_text(report.title)])
-    writer.writerow([safe_text(report.subtitle)])
-    for figure in report.figures:
-        writer.writerow([safe_text(figure.label), format_cell(figure.value, figure.kind)])
-    writer.writerow([safe_text(c.title) for c in report.columns])
-    rows = [*report.rows, *([report.totals] if report.totals else [])]
-    for row in rows:
-        writer.writerow(
+    rows: list[list[str]] = [[safe_text(report.title)], [safe_text(report.subtitle)]]
+    rows += [[safe_text(f.label), format_cell(f.value, f.kind)] for f in report.figures]
+    rows.append([safe_text(c.title) for c in report.columns])
+    for row in [*report.rows, *([report.totals] if report.totals else [])]:
+        rows.append(
             [
                 "" if value is None else (safe_text(value) if isinstance(value, str) else format_cell(value, c.kind))
                 for value, c in zip(row.cells, report.columns, strict=True)
             ]
         )
-    return buffer.getvalue().encode("cp1251", errors="replace")
+    return csv_cp1251(rows)
 
 
 def to_pdf(report: Report) -> bytes:

@@ -6,29 +6,22 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
 from ejournal.core.charts import bar_chart
 from ejournal.core.errors import ValidationFailed
+from ejournal.core.spreadsheet import download
 
 from . import export
 from .tables import Report, Row, format_cell
 
-FILE_TYPES = {
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.to_xlsx),
-    "pdf": ("application/pdf", export.to_pdf),
-    "csv": ("text/csv; charset=windows-1251", export.to_csv),
-}
+FILE_TYPES = {"xlsx": export.to_xlsx, "pdf": export.to_pdf, "csv": export.to_csv}
 
 
 def file_response(report: Report, file_format: str) -> HttpResponse:
     if file_format not in FILE_TYPES:
         raise ValidationFailed("Неизвестный формат файла: выберите XLSX, PDF или CSV.")
-    content_type, build = FILE_TYPES[file_format]
-    response = HttpResponse(build(report), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{report.file_name}.{file_format}")
-    return response
+    return download(FILE_TYPES[file_format](report), file_format=file_format, name=report.file_name)
 
 
 def respond(

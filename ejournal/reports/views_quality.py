@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from ejournal.access import reports as access
@@ -15,6 +14,7 @@ from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.errors import NotFound
 from ejournal.core.requests import current_user
+from ejournal.core.spreadsheet import download
 from ejournal.core.time import ru_date
 
 from . import classes, region, school
@@ -23,10 +23,7 @@ from .pages import Page, parse_id, parse_view
 from .rendering import respond
 
 TEMPLATE = "reports/quality.html"
-ARCHIVE_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+ARCHIVE_FORMATS = ("xlsx", "pdf")
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:
@@ -144,7 +141,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def archive_file(request: HttpRequest, report_id: int, file_format: str) -> HttpResponse:
-    if file_format not in ARCHIVE_TYPES:
+    if file_format not in ARCHIVE_FORMATS:
         raise NotFound()
     found = (
         access.visible_stored_reports(current_user(request))
@@ -155,7 +152,6 @@ def archive_file(request: HttpRequest, report_id: int, file_format: str) -> Http
     if row is None:
         raise NotFound()
     content, title, as_of = row
-    response = HttpResponse(bytes(content), content_type=ARCHIVE_TYPES[file_format])
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}, {ru_date(as_of)}.{file_format}")
+    response = download(bytes(content), file_format=file_format, name=f"{title}, {ru_date(as_of)}")
     response["Cache-Control"] = "private, no-store"
     return response
