@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from ejournal.access import curriculum as access
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
@@ -105,8 +105,8 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     roles.require(roles.manages_structure(user))
-    assignment = get_object_or_404(
-        access.visible_assignments(user).select_related("class_group__year", "subject", "teacher"), pk=pk
+    assignment = tenancy.get_for(
+        user, access.visible_assignments(user).select_related("class_group__year", "subject", "teacher"), pk
     )
     year = assignment.class_group.year
     form = EndAssignmentForm(request.POST)

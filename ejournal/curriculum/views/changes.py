@@ -9,11 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ejournal.access import curriculum as access
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.refusals import refused
@@ -131,7 +131,7 @@ def lesson_change(request: HttpRequest, pk: int) -> HttpResponse:
     lessons = access.visible_lessons(user).select_related(
         "class_group", "subgroup", "subject", "teacher", "substitute", "assignment"
     )
-    lesson = get_object_or_404(lessons, pk=pk)
+    lesson = tenancy.get_for(user, lessons, pk)
     error, action, status = "", "", 200
     if request.method == "POST":
         roles.require(roles.manages_structure(user))
@@ -143,7 +143,7 @@ def lesson_change(request: HttpRequest, pk: int) -> HttpResponse:
                 done = _do(user, lesson, action, request)
             if refusal.error is not None:
                 error, status = refusal.message, refusal.status
-                lesson = get_object_or_404(lessons, pk=pk)  # the service may have changed the instance in memory
+                lesson = tenancy.get_for(user, lessons, pk)  # the service may have changed the instance in memory
             else:
                 messages.success(request, done)
                 return back_to("changes", date=lesson.date.isoformat())

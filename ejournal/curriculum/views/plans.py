@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ejournal.access import curriculum as access
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.refusals import refused
@@ -57,8 +57,8 @@ def plans(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One КТП. A POST uploads a file that replaces it; a broken file changes nothing and names its rows."""
     user = current_user(request)
-    assignment = get_object_or_404(
-        access.visible_plans(user).select_related("teacher", "class_group", "subgroup", "subject"), pk=pk
+    assignment = tenancy.get_for(
+        user, access.visible_plans(user).select_related("teacher", "class_group", "subgroup", "subject"), pk
     )
     can_edit = access.can_edit_plan(user, assignment)
     form = PlanUploadForm()
@@ -115,7 +115,7 @@ def plan_template(request: HttpRequest) -> HttpResponse:
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The КТП as it stands, in the template's format: edit it in Excel and upload it back."""
     user = current_user(request)
-    assignment = get_object_or_404(access.visible_plans(user), pk=pk)
+    assignment = tenancy.get_for(user, access.visible_plans(user), pk)
     return _csv_response(
         plan_files.plan_csv(assignment.planned_topics.order_by("position")), f"ktp-{assignment.pk}.csv"
     )

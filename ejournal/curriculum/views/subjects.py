@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from ejournal.access import curriculum as access
-from ejournal.access import roles
+from ejournal.access import roles, tenancy
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
@@ -76,7 +76,7 @@ def subject_create(request: HttpRequest) -> HttpResponse:
 def subject_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     roles.require(roles.manages_structure(user))
-    subject = get_object_or_404(access.visible_subjects(user), pk=pk)
+    subject = tenancy.get_for(user, access.visible_subjects(user), pk)
     year = selectors.pick_year(user, request.POST.get("year"), today_for(user))
     form = SubjectForm(request.POST)
     with refused() as refusal:
@@ -94,7 +94,7 @@ def subject_update(request: HttpRequest, pk: int) -> HttpResponse:
 def subject_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     roles.require(roles.manages_structure(user))
-    subject = get_object_or_404(access.visible_subjects(user), pk=pk)
+    subject = tenancy.get_for(user, access.visible_subjects(user), pk)
     year = selectors.pick_year(user, request.POST.get("year"), today_for(user))
     name = subject.name
     with refused() as refusal:
