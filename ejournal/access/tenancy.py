@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 
@@ -30,7 +31,8 @@ def school_of(obj: object) -> int | None:
         # A programming error, not a user's: an object without a school cannot be checked, and passing it
         # silently (as the two former copies of require_same_school did) would let any school through.
         raise TypeError(f"{type(obj).__name__} has no school")
-    return obj.school_id  # type: ignore[no-any-return]
+    school_id: int | None = obj.school_id
+    return school_id
 
 
 def same_school(user: User, *objects: object) -> bool:
@@ -54,7 +56,7 @@ def get_for(user: User, source: type[M] | QuerySet[M], pk: Any) -> M:
     queryset = source._default_manager.all() if isinstance(source, type) else source
     try:
         return queryset.filter(school_id=user.school_id).get(pk=int(pk))
-    except (TypeError, ValueError, OverflowError, queryset.model.DoesNotExist) as exc:
+    except (TypeError, ValueError, OverflowError, ObjectDoesNotExist) as exc:
         raise NotFound() from exc
 
 

@@ -328,7 +328,7 @@ def test_every_page_of_the_product_names_the_school(monkeypatch: pytest.MonkeyPa
         cache.clear()  # the API's throttles count per minute
         url = reverse(pattern.name, kwargs=spec.kwargs_for(pattern, "own", world.a, world.b))
         responses: list[Any] = []
-        sql = capture_sql(lambda c=client, u=url, out=responses: out.append(c.get(u)))  # type: ignore[misc]
+        sql = capture_sql(lambda c=client, u=url, out=responses: out.append(c.get(u)))
         assert responses[0].status_code < 500, (pattern.name, url, responses[0].status_code)
         opened += 1
         statements += [(f"{pattern.name} as {actor}", statement) for statement in sql]
