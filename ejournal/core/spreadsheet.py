@@ -24,7 +24,7 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def csv_cp1251(rows: Iterable[Sequence[str]]) -> bytes:
+def csv_cp1251(rows: Iterable[Sequence[object]]) -> bytes:
     """cp1251 with `;`, as Russian Excel opens by a double click; characters cp1251 lacks become «?». The
     caller has made each cell text (through safe_text where people typed it)."""
     buffer = io.StringIO()

@@ -218,8 +218,8 @@ def _queue(*, actor: User, batch: ImportBatch, confirmed: bool) -> ImportBatch:
         if not confirmed:  # the file was replaced between the password check and the lock: nothing is queued
             raise Conflict("Импорт изменился: откройте его снова.")
         # What was confirmed: the worker refuses a plan that grants more (the school changed meanwhile).
-        confirmed = [[item["row"], role] for item in batch.report["confirm"] for role in item["roles"]]
-        batch.report = {**batch.report, "confirmed": {"by": actor.pk, "grants": confirmed}}
+        grants = [[item["row"], role] for item in batch.report["confirm"] for role in item["roles"]]
+        batch.report = {**batch.report, "confirmed": {"by": actor.pk, "grants": grants}}
         fields.append("report")
     batch.status = ImportStatus.QUEUED
     batch.committed_by = actor
