@@ -30,6 +30,7 @@ from ejournal.schools import services as schools
 from ejournal.schools.models import ClassGroup, Enrolment, School
 
 from . import services
+from .errors import AccountsCode
 from .models import Guardianship, PersonChange, Role, RoleGrant, User
 
 PAGE_SIZE = 50
@@ -63,14 +64,16 @@ def normalize_snils(value: str) -> str:
     if not digits:
         return ""
     if not digits.isdigit() or len(digits) != 11:
-        raise ValidationFailed("СНИЛС — 11 цифр, например 123-456-789 64.", field="snils")
+        raise ValidationFailed("СНИЛС — 11 цифр, например 123-456-789 64.", code=AccountsCode.BAD_SNILS, field="snils")
     number, control = digits[:9], int(digits[9:])
     # Numbers up to 001-001-998 were issued before the control number existed.
     if int(number) > 1001998:
         total = sum(int(d) * (9 - i) for i, d in enumerate(number))
         expected = total if total < 100 else (0 if total in (100, 101) else total % 101 % 100)
         if control != expected:
-            raise ValidationFailed("СНИЛС введён с ошибкой: не сходится контрольное число.", field="snils")
+            raise ValidationFailed(
+                "СНИЛС введён с ошибкой: не сходится контрольное число.", code=AccountsCode.BAD_SNILS, field="snils"
+            )
     return f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
 
 
@@ -175,7 +178,7 @@ def add_person(
     if not roles:
         raise ValidationFailed("Выберите хотя бы одну роль.", field="roles")
     if not access_people.roles_compatible(roles):
-        raise ValidationFailed(services.STUDENT_CONFLICT, field="roles")
+        raise ValidationFailed(services.STUDENT_CONFLICT, code=AccountsCode.STUDENT_ROLE_CONFLICT, field="roles")
     confirmed = sorted(r for r in roles if access_people.grant_needs_password(r))
     if confirmed:
         labels = ", ".join(f"«{Role(r).label}»" for r in confirmed)
@@ -238,7 +241,9 @@ def set_active(*, actor: User, person: User, active: bool, request: HttpRequest 
     """Deactivate (the person can no longer sign in; every record they are part of stays) or reactivate."""
     _require_manages(actor, person)
     if not active and person.pk == actor.pk:
-        raise ValidationFailed("Нельзя отключить самого себя: это сделает другой администратор.")
+        raise ValidationFailed(
+            "Нельзя отключить самого себя: это сделает другой администратор.", code=AccountsCode.OWN_ACCOUNT
+        )
     if person.is_active == active:
         return
     person.is_active = active

@@ -25,6 +25,7 @@ from ejournal.schools.models import School
 from . import signals
 from .auth import lockout, sessions
 from .auth.mail import send_letter
+from .errors import AccountsCode
 from .models import Guardianship, PersonChange, Role, RoleGrant, User
 
 log = logging.getLogger(__name__)
@@ -121,12 +122,12 @@ def create_person(
     roles = list(dict.fromkeys(roles))
     for role in roles:
         if role not in Role.values:
-            raise ValidationFailed(f"Неизвестная роль: {role}.")
+            raise ValidationFailed(f"Неизвестная роль: {role}.", code=AccountsCode.UNKNOWN_ROLE)
     if not access_people.roles_compatible(roles):
-        raise ValidationFailed(STUDENT_CONFLICT, field="roles")
+        raise ValidationFailed(STUDENT_CONFLICT, code=AccountsCode.STUDENT_ROLE_CONFLICT, field="roles")
     username = username or unique_username(last_name, first_name, middle_name)
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed(f"Логин «{username}» уже занят.")
+        raise ValidationFailed(f"Логин «{username}» уже занят.", code=AccountsCode.LOGIN_TAKEN)
     user = User(
         school=school,
         username=username,
@@ -196,9 +197,9 @@ def grant_role(
     code that did so may set it."""
     access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, user))
     if role not in Role.values:
-        raise ValidationFailed(f"Неизвестная роль: {role}.")
+        raise ValidationFailed(f"Неизвестная роль: {role}.", code=AccountsCode.UNKNOWN_ROLE)
     if not access_people.roles_compatible({*user.roles, role}):
-        raise ValidationFailed(STUDENT_CONFLICT, field="role")
+        raise ValidationFailed(STUDENT_CONFLICT, code=AccountsCode.STUDENT_ROLE_CONFLICT, field="role")
     if access_people.grant_needs_password(role) and not confirmed:
         require_granter_password(
             actor=actor,
@@ -248,13 +249,14 @@ def _require_own_password(
     account's delay it is not even checked. Called outside any transaction the record would roll back with."""
     delay = lockout.account_delay(lockout.account_key(actor.username))
     if delay is not None:
-        raise ValidationFailed(delay.message(), field=field)
+        raise ValidationFailed(delay.message(), code=AccountsCode.TOO_MANY_ATTEMPTS, field=field)
     if password and actor.check_password(password):
         return
     kind, summary, subject, details = event
     record(kind=kind, summary=summary, actor=actor, subject=subject, request=request, details=details)
     problem = lockout.count_failure(request=request, username=actor.username, known_device=False)
-    raise ValidationFailed(problem or message, field=field)
+    code = AccountsCode.TOO_MANY_ATTEMPTS if problem else AccountsCode.WRONG_PASSWORD
+    raise ValidationFailed(problem or message, code=code, field=field)
 
 
 @transaction.atomic
@@ -287,9 +289,12 @@ def revoke_role(*, actor: User, user: User, role: str, request: HttpRequest | No
     until their classes get another class teacher."""
     access_roles.require(access_roles.manages_people(actor) and tenancy.same_school(actor, user))
     if role not in Role.values:
-        raise ValidationFailed(f"Неизвестная роль: {role}.")
+        raise ValidationFailed(f"Неизвестная роль: {role}.", code=AccountsCode.UNKNOWN_ROLE)
     if role == Role.ADMIN and user.pk == actor.pk:
-        raise ValidationFailed("Нельзя снять роль администратора с самого себя: это сделает другой администратор.")
+        raise ValidationFailed(
+            "Нельзя снять роль администратора с самого себя: это сделает другой администратор.",
+            code=AccountsCode.OWN_ACCOUNT,
+        )
     if role == Role.TEACHER:
         today = school_today(user.school.timezone)  # type: ignore[union-attr]
         led = list(user.led_classes.filter(year__end__gte=today).order_by("grade", "letter"))
@@ -366,7 +371,7 @@ def change_own_password(
     try:
         password_validation.validate_password(new_password, actor)
     except ValidationError as e:
-        raise ValidationFailed(" ".join(e.messages), field="new_password1") from None
+        raise ValidationFailed(" ".join(e.messages), code=AccountsCode.WEAK_PASSWORD, field="new_password1") from None
     forced = actor.must_change_password
     with transaction.atomic():
         actor.set_password(new_password)

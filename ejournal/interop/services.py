@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import time
 import unicodedata
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,7 @@ from ejournal.core.errors import Conflict, DomainError, NotFound, ValidationFail
 from ejournal.core.time import ru_date
 from ejournal.schools.models import AcademicYear
 
+from .errors import ImportsCode
 from .kinds import ImportKind
 from .models import ImportBatch, ImportStatus
 from .planning import build_plan
@@ -49,6 +51,7 @@ def size_text(size: int) -> str:
 
 class FileTooLarge(ValidationFailed):
     status = 413
+    code: StrEnum = ImportsCode.FILE_TOO_LARGE
 
 
 def too_big(size: int) -> FileTooLarge:
@@ -123,7 +126,11 @@ def upload(
     access.require_may_import(actor)
     tenancy.in_school_of(actor, year)
     if kind not in ImportKind.values:
-        raise ValidationFailed("Выберите, что импортируется: классы, ученики, родители или сотрудники.", field="kind")
+        raise ValidationFailed(
+            "Выберите, что импортируется: классы, ученики, родители или сотрудники.",
+            code=ImportsCode.UNKNOWN_KIND,
+            field="kind",
+        )
     if len(data) > max_bytes():
         raise too_big(len(data))
     start = start or year.start
@@ -131,6 +138,7 @@ def upload(
         raise ValidationFailed(
             f"Дата зачисления {ru_date(start)} вне учебного года {year.name} "
             f"({ru_date(year.start)}–{ru_date(year.end)}).",
+            code=ImportsCode.OUTSIDE_YEAR,
             field="start",
         )
     sha256 = hashlib.sha256(data).hexdigest()
@@ -180,7 +188,10 @@ def _locked(actor: User, batch: ImportBatch) -> ImportBatch:
     if locked is None:
         raise NotFound()
     if locked.status != ImportStatus.READY:
-        raise Conflict(f"Импорт №{locked.pk} уже {locked.get_status_display()}: повторно его не выполнить.")
+        raise Conflict(
+            f"Импорт №{locked.pk} уже {locked.get_status_display()}: повторно его не выполнить.",
+            code=ImportsCode.ALREADY_DONE,
+        )
     return locked
 
 
@@ -216,7 +227,7 @@ def _queue(*, actor: User, batch: ImportBatch, confirmed: bool) -> ImportBatch:
     fields = ["status", "committed_by"]
     if needs_password(batch):
         if not confirmed:  # the file was replaced between the password check and the lock: nothing is queued
-            raise Conflict("Импорт изменился: откройте его снова.")
+            raise Conflict("Импорт изменился: откройте его снова.", code=ImportsCode.CHANGED)
         # What was confirmed: the worker refuses a plan that grants more (the school changed meanwhile).
         grants = [[item["row"], role] for item in batch.report["confirm"] for role in item["roles"]]
         batch.report = {**batch.report, "confirmed": {"by": actor.pk, "grants": grants}}

@@ -78,7 +78,7 @@ def test_admin_creates_updates_and_deactivates(client, small_school):
     response = client.patch(one(person), {"phone": "8 912 000 00 00"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["phone"] == "+79120000000"
     response = client.patch(one(person), {"snils": "112-233-445 00"}, content_type="application/json")
-    assert response.status_code == 422 and "СНИЛС" in response.json()["detail"]
+    assert response.status_code == 422 and "СНИЛС" in response.json()["message"]
     assert User.objects.get(pk=person.pk).snils == "112-233-445 95"
     response = client.post(reverse("api-person-deactivate", args=[person.pk]))
     assert response.status_code == 200 and response.json()["is_active"] is False

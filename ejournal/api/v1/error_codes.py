@@ -10,11 +10,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from ejournal.accounts.errors import AccountsCode
 from ejournal.core.errors import CoreCode
 from ejournal.curriculum.errors import CurriculumCode
+from ejournal.interop.errors import ImportsCode
 from ejournal.journal.errors import JournalCode
 
-ENUMS: tuple[type[StrEnum], ...] = (CoreCode, JournalCode, CurriculumCode)
+ENUMS: tuple[type[StrEnum], ...] = (CoreCode, AccountsCode, CurriculumCode, JournalCode, ImportsCode)
 
 
 def all_codes() -> list[str]:
