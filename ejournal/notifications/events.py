@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
-from ejournal.core import time as clock
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, Subject
 from ejournal.journal.models import AttendanceCode, PeriodMark, PeriodMarkKind
@@ -36,7 +36,9 @@ def _record(kind: str) -> Callable[..., None]:
     def receiver(sender: object, signal: object = None, **kwargs: Any) -> None:
         # No try/except: this runs in the change's transaction, and an event that cannot be written must
         # undo the change (the teacher sees an error and retries) rather than be lost after the commit.
-        JournalEvent.objects.create(school_id=kwargs["school_id"], kind=kind, payload=kwargs, at=clock.now())
+        # The machine's time, not the school calendar's clock: the worker compares it with its own (debounce,
+        # retries, quiet hours), and tests that set the calendar clock must not move deliveries into the future.
+        JournalEvent.objects.create(school_id=kwargs["school_id"], kind=kind, payload=kwargs, at=timezone.now())
 
     receiver.__name__ = f"record_{kind}"
     return receiver
