@@ -121,8 +121,16 @@ def family_only(person: User) -> bool:
 def prime_roles(people: list[User]) -> None:
     """Read the roles of many people in one query (each `user.roles` would cost one)."""
     held: dict[int, set[str]] = {p.pk: set() for p in people}
-    for user_id, role in RoleGrant.objects.filter(user_id__in=list(held)).values_list("user_id", "role"):
-        held[user_id].add(role)
+    # A role counts in the person's own school (User.roles), and the school names the shard: one query per
+    # school of the list (a list of people is of one school).
+    by_school: dict[int, list[int]] = {}
+    for person in people:
+        if person.school_id is not None:
+            by_school.setdefault(person.school_id, []).append(person.pk)
+    for school_id, ids in by_school.items():
+        grants = RoleGrant.objects.filter(school_id=school_id, user_id__in=ids).values_list("user_id", "role")
+        for user_id, role in grants:
+            held[user_id].add(role)
     for person in people:
         person.__dict__["roles"] = frozenset(held[person.pk]) if person.school_id is not None else frozenset()
 

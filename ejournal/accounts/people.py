@@ -268,7 +268,7 @@ def check_guardian(*, actor: User, parent: User, child: User) -> None:
         raise ValidationFailed(f"{child.full_name} не ученик.")
     if not parent.has_role(Role.PARENT):
         raise ValidationFailed(f"{parent.full_name} не родитель.")
-    if Guardianship.objects.filter(parent=parent, child=child).exists():
+    if Guardianship.objects.filter(school_id=child.school_id, parent=parent, child=child).exists():
         raise ValidationFailed(f"{parent.full_name} уже указан(а) родителем {child.full_name}.")
 
 
@@ -377,15 +377,17 @@ def people_page(*, user: User, filters: PeopleFilter, page_number: str | int = 1
     assert user.school is not None
     today = _today(user.school)
     qs = qs.prefetch_related(
-        Prefetch("role_grants", queryset=RoleGrant.objects.order_by("role")),
+        Prefetch("role_grants", queryset=RoleGrant.objects.filter(school_id=user.school_id).order_by("role")),
         Prefetch(
             "enrolments",
-            queryset=Enrolment.objects.filter(_open_on(today)).select_related("class_group"),
+            queryset=Enrolment.objects.filter(_open_on(today), school_id=user.school_id).select_related("class_group"),
             to_attr="current_enrolments",
         ),
         Prefetch(
             "led_classes",
-            queryset=ClassGroup.objects.filter(year__end__gte=today).order_by("grade", "letter"),
+            queryset=ClassGroup.objects.filter(school_id=user.school_id, year__end__gte=today).order_by(
+                "grade", "letter"
+            ),
             to_attr="current_led",
         ),
     )
@@ -431,9 +433,9 @@ def find_for_link(*, user: User, person: User, kind: str, text: str, limit: int 
         .prefetch_related(
             Prefetch(
                 "enrolments",
-                queryset=Enrolment.objects.filter(Q(end__isnull=True) | Q(end__gte=today)).select_related(
-                    "class_group"
-                ),
+                queryset=Enrolment.objects.filter(
+                    Q(end__isnull=True) | Q(end__gte=today), school_id=user.school_id
+                ).select_related("class_group"),
                 to_attr="open_enrolments",
             )
         )[:limit]

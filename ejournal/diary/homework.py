@@ -62,12 +62,13 @@ def _items(rows: QuerySet[Homework]) -> list[HomeworkItem]:
     ]
 
 
-def _attach_files(items: list[HomeworkItem]) -> None:
+def _attach_files(items: list[HomeworkItem], school_id: int | None) -> None:
+    """The files of the listed homework, read in the student's school (the homework's)."""
     by_id = {item.id: item for item in items}
     if not by_id:
         return
     for pk, homework_id, name, size in (
-        HomeworkAttachment.objects.filter(homework_id__in=list(by_id))
+        HomeworkAttachment.objects.filter(school_id=school_id, homework_id__in=list(by_id))
         .order_by("uploaded_at", "pk")
         .values_list("pk", "homework_id", "original_name", "size")
     ):
@@ -86,7 +87,7 @@ def homework_list(student: User, *, today: dt.date, past_offset: int = 0) -> Hom
     )
     more = len(past) > PAST_PAGE
     past = past[:PAST_PAGE]
-    _attach_files(upcoming + past)
+    _attach_files(upcoming + past, student.school_id)
     return HomeworkList(student, today, upcoming, past, past_offset, more)
 
 
@@ -95,5 +96,5 @@ def homework_item(student: User, homework_id: int) -> HomeworkItem:
     found = _items(_annotated(student).filter(pk=homework_id))
     if not found:
         raise NotFound()
-    _attach_files(found)
+    _attach_files(found, student.school_id)
     return found[0]

@@ -98,7 +98,10 @@ def _suggestion(
         average = weighted_average(rows)
         return suggest_mark(average, thresholds), average, len(rows)
     others = PeriodMark.objects.filter(
-        student=student, subject_id=assignment.subject_id, year_id=assignment.class_group.year_id
+        school_id=assignment.school_id,
+        student=student,
+        subject_id=assignment.subject_id,
+        year_id=assignment.class_group.year_id,
     )
     if kind == PeriodMarkKind.YEAR:
         values = list(others.filter(kind=PeriodMarkKind.PERIOD).values_list("value", flat=True))
@@ -212,7 +215,11 @@ def _current(
     assignment: TeachingAssignment, student: User, kind: str, period: Period | None, *, lock: bool = False
 ) -> PeriodMark | None:
     qs = PeriodMark.objects.filter(
-        student=student, subject_id=assignment.subject_id, year_id=assignment.class_group.year_id, kind=kind
+        school_id=assignment.school_id,
+        student=student,
+        subject_id=assignment.subject_id,
+        year_id=assignment.class_group.year_id,
+        kind=kind,
     )
     if kind == PeriodMarkKind.PERIOD:
         qs = qs.filter(period=period)

@@ -78,8 +78,9 @@ def _state(lesson_id: int, student_id: int, marks: Sequence[Mark], attendance: A
 
 def cell_state(*, lesson: Lesson, student: User) -> CellState:
     """The cell as it is now (for a page that shows one cell, or after a conflict)."""
-    marks = list(Mark.objects.filter(lesson=lesson, student=student).order_by("position"))
-    attendance = Attendance.objects.filter(lesson=lesson, student=student).first()
+    school_id = lesson.school_id
+    marks = list(Mark.objects.filter(school_id=school_id, lesson=lesson, student=student).order_by("position"))
+    attendance = Attendance.objects.filter(school_id=school_id, lesson=lesson, student=student).first()
     return _state(lesson.pk, student.pk, marks, attendance)
 
 
@@ -129,7 +130,7 @@ def require_enrolled(*, student: User, lesson: Lesson) -> None:
 
 def lesson_kind(lesson: Lesson) -> MarkKind:
     """The kind of work marks of the lesson get unless told otherwise: the lesson's, else the school's default."""
-    work = LessonWork.objects.filter(lesson=lesson).select_related("kind").first()
+    work = LessonWork.objects.filter(school_id=lesson.school_id, lesson=lesson).select_related("kind").first()
     if work is not None:
         return work.kind
     kind = MarkKind.objects.filter(school_id=lesson.school_id, is_default=True).first()
@@ -210,8 +211,9 @@ def _write_cell(
     if not access.can_edit_lesson(actor, lesson):
         access.require_can_read_lesson(actor, lesson)
     lesson = lock_lesson(lesson)
-    current = list(Mark.objects.filter(lesson=lesson, student=student).order_by("position"))
-    current_att = Attendance.objects.filter(lesson=lesson, student=student).first()
+    school_id = lesson.school_id
+    current = list(Mark.objects.filter(school_id=school_id, lesson=lesson, student=student).order_by("position"))
+    current_att = Attendance.objects.filter(school_id=school_id, lesson=lesson, student=student).first()
     before = _state(lesson.pk, student.pk, current, current_att)
     old_code = before.attendance
     new_code = old_code if attendance is None else attendance
@@ -320,7 +322,7 @@ def _apply_marks(
         result.append(mark)
     extra = [m.pk for m in current[len(wanted) :]]
     if extra:
-        Mark.objects.filter(pk__in=extra).delete()
+        Mark.objects.filter(school_id=lesson.school_id, pk__in=extra).delete()
     return result
 
 

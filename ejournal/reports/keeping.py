@@ -204,9 +204,9 @@ def keeping_analysis(*, user: User, calendar: Calendar, span: Span, teacher_id: 
     if teacher is None:
         teacher_names = {
             pk: full_name(last, first, middle)
-            for pk, last, first, middle in User.objects.filter(pk__in={owner for owner, _ in tally.per}).values_list(
-                "pk", "last_name", "first_name", "middle_name"
-            )
+            for pk, last, first, middle in User.objects.filter(
+                school_id=calendar.school.pk, pk__in={owner for owner, _ in tally.per}
+            ).values_list("pk", "last_name", "first_name", "middle_name")
         }
         by_teacher: dict[int, KeepingLine] = {}
         for (owner, _), figures in tally.per.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -118,6 +119,13 @@ class IssuedCredentialSerializer(serializers.Serializer):
     password = serializers.CharField(help_text="Одноразовый пароль: показывается один раз.")
 
 
+def _with_roles(people_qs: QuerySet[User], user: User) -> QuerySet[User]:
+    """The people with their roles in one more query, read in the user's school (the shard of the list)."""
+    return people_qs.prefetch_related(
+        Prefetch("role_grants", queryset=RoleGrant.objects.filter(school_id=user.school_id))
+    )
+
+
 class PeopleView(generics.GenericAPIView):
     """The director reads; the administrator writes; to anyone else the resource does not exist."""
 
@@ -131,7 +139,7 @@ class PeopleView(generics.GenericAPIView):
             access_people.require_manages_people(user)
 
     def get_queryset(self) -> Any:
-        return access_people.visible_people(_user(self.request)).prefetch_related("role_grants")
+        return _with_roles(access_people.visible_people(_user(self.request)), _user(self.request))
 
     def person(self) -> User:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
@@ -156,7 +164,8 @@ class PersonList(PeopleView, generics.ListAPIView):
             class_id=inputs.parse_id(params.get("class"), "class"),
             status=status_,
         )
-        return people.filter_people(user=_user(self.request), filters=filters).prefetch_related("role_grants")
+        user = _user(self.request)
+        return _with_roles(people.filter_people(user=user, filters=filters), user)
 
     @extend_schema(
         parameters=[

@@ -39,6 +39,7 @@ from ejournal.schools.models import (
     Period,
     PeriodScheme,
     Subgroup,
+    SubgroupMember,
 )
 from ejournal.schools.setup import create_year_from_spec
 
@@ -220,7 +221,12 @@ def _today(user: User) -> Any:
 
 
 def _subgroups_with_members(user: User) -> QuerySet[Subgroup]:
-    return access_schools.visible_subgroups(user).prefetch_related("members").order_by("class_group", "subject", "name")
+    members = SubgroupMember.objects.filter(school_id=user.school_id)
+    return (
+        access_schools.visible_subgroups(user)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("class_group", "subject", "name")
+    )
 
 
 class YearList(StructureView, generics.ListAPIView):
@@ -251,14 +257,17 @@ class YearDetail(StructureView, generics.RetrieveAPIView):
     serializer_class = YearDetailSerializer
 
     def get_queryset(self) -> QuerySet[AcademicYear]:
+        school_id = _user(self.request).school_id
         return access_schools.visible_years(_user(self.request)).prefetch_related(
             Prefetch(
                 "schemes",
-                queryset=PeriodScheme.objects.order_by("grade_from").prefetch_related(
-                    Prefetch("periods", queryset=Period.objects.order_by("number"))
+                queryset=PeriodScheme.objects.filter(school_id=school_id)
+                .order_by("grade_from")
+                .prefetch_related(
+                    Prefetch("periods", queryset=Period.objects.filter(school_id=school_id).order_by("number"))
                 ),
             ),
-            Prefetch("holidays", queryset=Holiday.objects.order_by("start", "grade_from")),
+            Prefetch("holidays", queryset=Holiday.objects.filter(school_id=school_id).order_by("start", "grade_from")),
         )
 
     @extend_schema(request=YearUpdateSerializer, responses={200: YearDetailSerializer})

@@ -234,7 +234,8 @@ class PlannedTopics(generics.ListAPIView):
         return get_object_or_404(access.visible_plans(user_of(self.request)), pk=self.kwargs["pk"])
 
     def get_queryset(self) -> QuerySet[PlannedTopic]:
-        return self.assignment().planned_topics.order_by("position")
+        assignment = self.assignment()
+        return PlannedTopic.objects.filter(school_id=assignment.school_id, assignment=assignment).order_by("position")
 
     @extend_schema(
         request={"multipart/form-data": PlanUploadSerializer}, responses={201: PlannedTopicSerializer(many=True)}
