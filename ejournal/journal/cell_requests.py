@@ -62,20 +62,11 @@ CellResult = CellSaved | CellConflict
 
 
 def _text(data: dict[str, Any], key: str, limit: int) -> str:
-    text = inputs.text_or_none(data.get(key), limit=limit)
-    if text is None:
-        raise ValidationFailed(f"Поле «{key}» заполнено неверно (текст до {limit} знаков).", field=key)
-    return text
+    return inputs.text_field(data.get(key), key, limit=limit)
 
 
 def _id(data: dict[str, Any], key: str) -> int | None:
-    raw = data.get(key)
-    if raw in (None, ""):
-        return None
-    number = inputs.id_or_none(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else None
-    if number is None:
-        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key)
-    return number
+    return inputs.id_field(data.get(key), key)
 
 
 def _marks(raw: object) -> tuple[MarkRequest, ...]:

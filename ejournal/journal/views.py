@@ -6,7 +6,6 @@ a Russian message with the error's status (JSON for the endpoints, the error pag
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,17 +23,28 @@ from ejournal.access import journal as access
 from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core import inputs
-from ejournal.core.errors import Conflict, CoreCode, DomainError, NotFound, ValidationFailed, body, error_body
+from ejournal.core.errors import CoreCode, DomainError, NotFound, ValidationFailed, body, error_body
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
 from ejournal.schools.models import Period
 
 from . import attachments as homework_files
-from . import cell_requests, listing, lookups, payloads, period_marks, periods, selectors, services
+from . import (
+    cell_requests,
+    listing,
+    lookups,
+    payloads,
+    period_mark_requests,
+    period_marks,
+    periods,
+    selectors,
+    services,
+)
 from . import lessons as lesson_records
 from .errors import StaleEdit
 from .grid_html import EMPTY_VERSION, render_grid_table
-from .models import MarkKind, PeriodMarkKind
+from .models import PeriodMarkKind
 from .summary import journal_summary
 
 MAX_JSON_BYTES = 64 * 1024
@@ -68,50 +78,11 @@ def _url_template(name: str, *holes: str, fixed: list[int] | None = None) -> str
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
-    if len(request.body) > MAX_JSON_BYTES:
-        raise ValidationFailed("Слишком большой запрос.")
-    try:
-        data = inputs.loads_json(request.body or b"{}")
-    except inputs.BadInput as error:  # the grid's script reads a refused body as 422, like any other refusal
-        raise ValidationFailed(error.message) from error
-    if not isinstance(data, dict):
-        raise ValidationFailed("Запрос не читается (ожидается объект JSON).")
-    return data
-
-
-def _str(data: dict[str, Any], key: str, limit: int = 5000) -> str:
-    value = data.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str | int):
-        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key)
-    return str(value)[:limit]
-
-
-def _int(value: Any, key: str) -> int | None:
-    if value in (None, ""):
-        return None
-    number = inputs.id_or_none(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
-    if number is None:
-        raise ValidationFailed(f"Поле «{key}» заполнено неверно.", field=key)
-    return number
-
-
-def _date(value: Any, key: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    day = inputs.date_or_none(value) if isinstance(value, str) else None
-    if day is None:
-        raise ValidationFailed("Дата указана неверно.", field=key)
-    return day
-
-
-def _kind(user: User, kind_id: Any) -> MarkKind | None:
-    return lookups.kind_for(user, _int(kind_id, "kind"))
+    return inputs.json_object(request.body, max_bytes=MAX_JSON_BYTES)
 
 
 def _period(user: User, period_id: Any) -> Period | None:
-    return lookups.period_for(user, _int(period_id, "period"))
+    return lookups.period_for(user, inputs.id_field(period_id, "period"))
 
 
 # --- pages ---------------------------------------------------------------------------------------------
@@ -235,7 +206,7 @@ def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
     if request.method == "POST":
         data = _body(request)
         planned: PlannedTopic | None = None
-        planned_id = _int(data.get("planned_topic"), "planned_topic")
+        planned_id = inputs.id_field(data.get("planned_topic"), "planned_topic")
         if planned_id is not None:
             planned = PlannedTopic.objects.filter(school_id=user.school_id, pk=planned_id).first()
             if planned is None:
@@ -243,12 +214,12 @@ def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
         lesson_records.save_lesson_record(
             actor=user,
             lesson=found,
-            topic=_str(data, "topic", 600) if "topic" in data else None,
+            topic=inputs.text_field(data["topic"], "topic", limit=600) if "topic" in data else None,
             planned_topic=planned,
-            homework=_str(data, "homework", 6000) if "homework" in data else None,
-            due_date=_date(data.get("due_date"), "due_date"),
-            kind=_kind(user, data.get("kind")),
-            reason=_str(data, "reason", 500),
+            homework=inputs.text_field(data["homework"], "homework", limit=6000) if "homework" in data else None,
+            due_date=inputs.date_field(data.get("due_date"), "due_date"),
+            kind=lookups.kind_for(user, inputs.id_field(data.get("kind"), "kind")),
+            reason=inputs.text_field(data.get("reason"), "reason", limit=500),
         )
         found = lookups.lesson_for(user, lesson_id)
     return payloads.lesson_panel(user=user, lesson=found)
@@ -260,28 +231,14 @@ def lesson(request: HttpRequest, lesson_id: int) -> dict[str, Any]:
 @require_POST
 @json_endpoint
 def period_mark(request: HttpRequest, assignment_id: int, student_id: int) -> dict[str, Any]:
-    """{"value": "4", "kind": "period", "period": 12, "version": "…", "reason": ""}."""
-    user = _user(request)
-    data = _body(request)
-    assignment = lookups.assignment_for(user, assignment_id)
-    student = lookups.student_for(user, student_id)
-    kind = _str(data, "kind", 10) or PeriodMarkKind.PERIOD
-    period = _period(user, data.get("period"))
-    try:
-        state = period_marks.set_period_mark(
-            actor=user,
-            assignment=assignment,
-            student=student,
-            kind=kind,
-            period=period,
-            value=_str(data, "value", 10),
-            expected_version=_str(data, "version", 16) or None,
-            reason=_str(data, "reason", 500),
-        )
-    except Conflict as exc:
-        current = period_marks.period_mark_state(assignment=assignment, student=student, kind=kind, period=period)
-        raise StaleEdit(exc.message, current=payloads.period_mark(current)) from None
-    return {"mark": payloads.period_mark(state)}
+    """Save a period, year, exam or final mark (the body is read by period_mark_requests, shared with the API);
+    a stale version is a 409 carrying the mark as it is now."""
+    result = period_mark_requests.save_period_mark(
+        user=_user(request), assignment_id=assignment_id, student_id=student_id, body=_body(request)
+    )
+    if isinstance(result, period_mark_requests.PeriodMarkConflict):
+        raise StaleEdit(result.message, current=result.current)
+    return {"mark": result.mark}
 
 
 @require_GET
@@ -312,13 +269,14 @@ def closures(request: HttpRequest) -> HttpResponse:
         period = _period(user, request.POST.get("period"))
         if period is None:
             raise NotFound()
-        class_id = _int(request.POST.get("class_group"), "class_group")
+        class_id = inputs.id_field(request.POST.get("class_group"), "class_group")
         group = None
         if class_id is not None:
             group = access_schools.visible_classes(user).filter(pk=class_id).first()
             if group is None:
                 raise NotFound()
-        try:
+        # A refusal (already closed, no reason given…) is shown above the list; NotFound stays the 404 page.
+        with refused() as refusal:
             if request.POST.get("action") == "reopen":
                 periods.reopen_period(
                     actor=user, period=period, class_group=group, reason=request.POST.get("reason", "")
@@ -327,7 +285,7 @@ def closures(request: HttpRequest) -> HttpResponse:
             else:
                 periods.close_period(actor=user, period=period, class_group=group)
                 messages.success(request, f"Период «{period.name}» закрыт{f' для {group.name}' if group else ''}.")
-        except ValidationFailed as exc:
-            messages.error(request, exc.message)
+        if refusal.error is not None:
+            messages.error(request, refusal.message)
         return redirect("journal:closures")
     return render(request, "journal/closures.html", {"page": payloads.closures_page(user)})

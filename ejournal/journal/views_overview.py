@@ -10,18 +10,19 @@ from django.views.decorators.http import require_GET
 
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
+from ejournal.core import inputs
 from ejournal.core.spreadsheet import download
 
 from .overview import MISSED_CODES, class_overview
 from .overview_xlsx import overview_workbook
-from .views import _int, _user
+from .views import _user
 
 
 @login_required
 @require_GET
 def overview_page(request: HttpRequest, class_id: int) -> HttpResponse:
     user = _user(request)
-    data = class_overview(user=user, class_group=class_id, period=_int(request.GET.get("period"), "period"))
+    data = class_overview(user=user, class_group=class_id, period=inputs.id_field(request.GET.get("period"), "period"))
     return render(
         request,
         "journal/class_overview.html",
@@ -33,7 +34,7 @@ def overview_page(request: HttpRequest, class_id: int) -> HttpResponse:
 @require_GET
 def overview_xlsx(request: HttpRequest, class_id: int) -> HttpResponse:
     user = _user(request)
-    data = class_overview(user=user, class_group=class_id, period=_int(request.GET.get("period"), "period"))
+    data = class_overview(user=user, class_group=class_id, period=inputs.id_field(request.GET.get("period"), "period"))
     response = download(
         overview_workbook(data), file_format="xlsx", name=f"Сводка {data.class_name}, {data.period.name}"
     )

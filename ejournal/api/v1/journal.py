@@ -24,10 +24,20 @@ from ejournal.accounts.models import User
 from ejournal.api.v1.errors import raise_first_error
 from ejournal.api.v1.inputs import period_param
 from ejournal.api.v1.journal_grid import GridSerializer, grid_payload
-from ejournal.core.errors import Conflict, NotFound, ValidationFailed
+from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.core.requests import current_user as _user
 from ejournal.curriculum.models import PlannedTopic
-from ejournal.journal import cell_requests, listing, lookups, payloads, period_marks, periods, selectors, services
+from ejournal.journal import (
+    cell_requests,
+    listing,
+    lookups,
+    payloads,
+    period_mark_requests,
+    period_marks,
+    periods,
+    selectors,
+    services,
+)
 from ejournal.journal import lessons as lesson_records
 from ejournal.journal.errors import StaleEdit
 from ejournal.journal.models import PeriodMarkKind
@@ -268,28 +278,13 @@ class PeriodMarkView(APIView):
         summary="Отметка за период, год, экзамен или итоговая",
     )
     def put(self, request: Request, assignment_id: int, student_id: int) -> Response:
-        user = _user(request)
-        data = _valid(PeriodMarkInputSerializer, request.data)
-        assignment = lookups.assignment_for(user, assignment_id)
-        student = lookups.student_for(user, student_id)
-        period = lookups.period_for(user, data.get("period"))
-        try:
-            state = period_marks.set_period_mark(
-                actor=user,
-                assignment=assignment,
-                student=student,
-                kind=data["kind"],
-                period=period,
-                value=data["value"],
-                expected_version=data.get("version") or None,
-                reason=data.get("reason", ""),
-            )
-        except Conflict as exc:
-            current = period_marks.period_mark_state(
-                assignment=assignment, student=student, kind=data["kind"], period=period
-            )
-            raise StaleEdit(exc.message, current=payloads.period_mark(current)) from None
-        return Response(payloads.period_mark(state))
+        # The body is read by the page's adapter too (PeriodMarkInputSerializer only documents it).
+        result = period_mark_requests.save_period_mark(
+            user=_user(request), assignment_id=assignment_id, student_id=student_id, body=request.data
+        )
+        if isinstance(result, period_mark_requests.PeriodMarkConflict):
+            raise StaleEdit(result.message, current=result.current)
+        return Response(result.mark)
 
 
 class PeriodMarkHistoryView(APIView):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from ejournal.core.errors import Conflict, NotFound
+from ejournal.journal import periods
 from ejournal.journal.models import PeriodClosure
 
 
@@ -33,4 +35,23 @@ def test_others_get_404(client, journal, other_school):
         assert client.post(reverse("journal:closures"), {"period": journal.q1.pk}).status_code == 404
     client.force_login(other_school.deputy)
     assert client.post(reverse("journal:closures"), {"period": journal.q1.pk}).status_code == 404
+    assert not PeriodClosure.objects.exists()
+
+
+def test_a_refusal_shows_above_the_list_and_not_found_stays_a_404(client, journal, monkeypatch):
+    """The page showed only ValidationFailed; any other refusal of the service was the bare error page."""
+
+    def busy(**kwargs):
+        raise Conflict("Период закрывает другой заместитель: обновите страницу.")
+
+    client.force_login(journal.s.deputy)
+    monkeypatch.setattr(periods, "close_period", busy)
+    shown = client.post(reverse("journal:closures"), {"period": journal.q1.pk, "action": "close"}, follow=True)
+    assert shown.status_code == 200 and "закрывает другой заместитель" in shown.content.decode()
+
+    def missing(**kwargs):
+        raise NotFound()
+
+    monkeypatch.setattr(periods, "close_period", missing)
+    assert client.post(reverse("journal:closures"), {"period": journal.q1.pk, "action": "close"}).status_code == 404
     assert not PeriodClosure.objects.exists()
