@@ -19,8 +19,9 @@ from ejournal.access import notifications as access
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core import inputs
-from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.core.errors import NotFound
 from ejournal.core.inputs import BadInput
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 
 from . import selectors, services, telegram
@@ -60,6 +61,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     prefs = services.preferences_of(user)
     form = PreferencesForm(initial=PreferencesForm.initial_from(prefs))
     code = ""
+    status = 200  # a refusal of the service re-renders the form with its status (core.refusals)
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "telegram_code":
@@ -71,7 +73,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             form = PreferencesForm(request.POST)
             if form.is_valid():
-                try:
+                with refused(form) as refusal:
                     services.save_preferences(
                         user=user,
                         channels_on=form.cleaned_data["channels"],
@@ -83,11 +85,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
                         digest_hour=form.cleaned_data["digest_hour"],
                         digest_weekday=form.cleaned_data["digest_weekday"],
                     )
-                except ValidationFailed as exc:
-                    form.add_error(None, exc.message)
-                else:
+                if refusal.error is None:
                     messages.success(request, "Настройки уведомлений сохранены.")
                     return redirect("notifications:preferences")
+                status = refusal.status
         prefs = services.preferences_of(user)
     return render(
         request,
@@ -102,6 +103,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "push_count": access.own_push_subscriptions(user).count(),
             "school_tz": user.school.timezone if user.school else "",
         },
+        status=status,
     )
 
 
@@ -140,10 +142,10 @@ def retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = access.school_deliveries(user).filter(pk=delivery_id).first()
     if delivery is None:
         raise NotFound()
-    try:
+    with refused() as refusal:
         services.retry_delivery(delivery=delivery)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
+    if refusal.error is not None:
+        messages.error(request, refusal.message)
     else:
         record(
             kind=EventKind.NOTIFICATION_RETRY,

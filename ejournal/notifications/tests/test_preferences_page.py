@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from ejournal.core.errors import Conflict, NotFound, ValidationFailed
+from ejournal.notifications import services
 from ejournal.notifications.models import Preferences
 
 URL = reverse("notifications:preferences")
@@ -64,3 +66,23 @@ def test_service_worker_is_served_under_its_scope(client, db):
     r = client.get(reverse("notifications:service_worker"))
     assert r.status_code == 200 and r["Content-Type"].startswith("text/javascript")
     assert b"showNotification" in r.content and b"notificationclick" in r.content
+
+
+def test_a_refusal_of_the_service_shows_on_the_form_and_not_found_stays_a_404(client, journal, monkeypatch):
+    """Only ValidationFailed used to reach the form (any other refusal was the bare error page), and always
+    above it; now every refusal is on the form (core.refusals.refused), at its field when the form shows one."""
+    client.force_login(journal.s.parent)
+
+    def refuse(error):
+        def save_preferences(**kwargs):
+            raise error
+
+        monkeypatch.setattr(services, "save_preferences", save_preferences)
+        return client.post(URL, VALID)
+
+    busy = refuse(Conflict("Настройки изменили в другой вкладке: обновите страницу."))
+    assert busy.status_code == 409 and "изменили в другой вкладке" in busy.content.decode()
+    assert 'id="nt-prefs"' in busy.content.decode()  # the form again, not the error page
+    at_field = refuse(ValidationFailed("Неизвестный канал «sms».", field="channels"))
+    assert at_field.status_code == 422 and "Неизвестный канал «sms»." in at_field.content.decode()
+    assert refuse(NotFound()).status_code == 404

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ejournal.audit.models import SecurityEvent
+from ejournal.core.errors import Conflict, NotFound
 from ejournal.notifications import services
 from ejournal.notifications.events import process_events
 from ejournal.notifications.models import Delivery, JournalEvent, Message, Status
@@ -81,3 +82,23 @@ def test_query_count_is_constant(client, journal, django_assert_max_num_queries)
     client.force_login(journal.s.admin)
     with django_assert_max_num_queries(8):
         assert client.get(URL).status_code == 200
+
+
+def test_a_refused_retry_is_shown_on_the_list_and_not_found_stays_a_404(client, journal, monkeypatch):
+    """Only ValidationFailed was shown on the list; any other refusal of the service was the bare error page."""
+    d = failed(journal.s.parent)
+    client.force_login(journal.s.admin)
+
+    def busy(**kwargs):
+        raise Conflict("Доставку уже повторяет другой администратор.")
+
+    monkeypatch.setattr(services, "retry_delivery", busy)
+    shown = client.post(reverse("notifications:retry", args=[d.pk]), follow=True)
+    assert shown.status_code == 200 and "уже повторяет другой администратор" in shown.content.decode()
+    assert not SecurityEvent.objects.filter(kind="notification_retry").exists()
+
+    def missing(**kwargs):
+        raise NotFound()
+
+    monkeypatch.setattr(services, "retry_delivery", missing)
+    assert client.post(reverse("notifications:retry", args=[d.pk])).status_code == 404
