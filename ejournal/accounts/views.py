@@ -16,7 +16,7 @@ from ejournal.access import roles as access_roles
 from ejournal.audit.models import EventKind
 from ejournal.audit.services import record
 from ejournal.core.clientip import client_ip
-from ejournal.core.errors import ValidationFailed
+from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 
 from . import services
@@ -35,16 +35,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
     forced = user.must_change_password
     form = OwnPasswordForm(user, request.POST or None, require_current=not forced)
     if request.method == "POST" and form.is_valid():
-        try:
+        # A refusal (a wrong or weak password, too many attempts) goes on its field; NotFound is not caught.
+        # The page keeps answering 200, as for the form's own errors: to the person both are the same form.
+        with refused(form) as refusal:
             ended = services.change_own_password(
                 actor=user,
                 current_password=form.cleaned_data.get("old_password"),
                 new_password=form.cleaned_data["new_password1"],
                 request=request,
             )
-        except ValidationFailed as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
-        else:
+        if refusal.error is None:
             note = f" Другие сеансы завершены: {ended}." if ended else ""
             messages.success(request, f"Пароль изменён.{note}")
             return redirect("home")

@@ -15,6 +15,7 @@ from ejournal.accounts import services
 from ejournal.accounts.auth import lockout
 from ejournal.accounts.models import LoginFailure, UserSession
 from ejournal.audit.models import EventKind, SecurityEvent
+from ejournal.core.errors import Conflict, NotFound
 from ejournal.notifications.models import Message, Preferences
 
 OLD = "Kx7-old-pass"
@@ -146,3 +147,20 @@ def test_the_service_refuses_a_weak_password_in_russian(small_school):
         raise AssertionError("a weak password was accepted")
     teacher.refresh_from_db()
     assert teacher.check_password(OLD)
+
+
+def test_any_refusal_shows_on_the_form_and_not_found_stays_a_404(small_school, monkeypatch):
+    """Only ValidationFailed reached the form; any other refusal of the service was the bare error page."""
+    client = signed_in(with_password(small_school.teacher))
+
+    def refuse(error):
+        def change_own_password(**kwargs):
+            raise error
+
+        monkeypatch.setattr(services, "change_own_password", change_own_password)
+        return change(client, OLD)
+
+    busy = refuse(Conflict("Пароль уже меняют в другой вкладке."))
+    assert busy.status_code == 200 and "уже меняют в другой вкладке" in busy.content.decode()
+    assert 'name="new_password1"' in busy.content.decode()  # the form again, not the error page
+    assert refuse(NotFound()).status_code == 404
