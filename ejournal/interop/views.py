@@ -17,6 +17,7 @@ from ejournal.access import interop as access
 from ejournal.access import schools as access_schools
 from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
+from ejournal.core.spreadsheet import download
 from ejournal.core.time import school_today
 from ejournal.schools.models import AcademicYear
 from ejournal.schools.selectors import default_year
@@ -154,10 +155,7 @@ def import_discard(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("interop:list")
 
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=windows-1251",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+TEMPLATE_FORMATS = ("csv", "xlsx")
 
 
 @login_required
@@ -165,9 +163,7 @@ CONTENT_TYPES = {
 def template_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The blank template of a kind, with an example row, as XLSX or as CSV for Russian Excel."""
     access.require_may_import(current_user(request))
-    if kind not in SPECS or fmt not in CONTENT_TYPES:
+    if kind not in SPECS or fmt not in TEMPLATE_FORMATS:
         raise Http404
     data = template_csv(kind) if fmt == "csv" else template_xlsx(kind)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="shablon-{kind}.{fmt}"'
-    return response
+    return download(data, file_format=fmt, name=f"Шаблон импорта — {SPECS[kind].title}")

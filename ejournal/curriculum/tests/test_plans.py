@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -165,8 +166,12 @@ def test_template_is_cp1251_with_semicolons_and_export_round_trips(client, small
     r = c.get(url("plan_template"))
     assert r.status_code == 200 and r["Content-Type"] == "text/csv; charset=windows-1251"
     assert r.content.decode("cp1251") == "№;Тема;Часы\r\n"
+    # The Russian name, written once by core.spreadsheet.download (RFC 5987), no longer ktp-shablon.csv.
+    assert r["Content-Disposition"] == "attachment; filename*=utf-8''" + quote("КТП — шаблон.csv")
     c.post(url("plan_detail", s.math_5a.pk), {"file": csv_file(UTF8, "utf-8-sig")})
-    exported = c.get(url("plan_export", s.math_5a.pk)).content
+    export = c.get(url("plan_export", s.math_5a.pk))
+    assert export["Content-Disposition"].endswith(quote("КТП 5А Математика.csv"))
+    exported = export.content
     assert exported.decode("cp1251").startswith("№;Тема;Часы\r\n1;Натуральные числа, повторение;2\r\n")
     assert [(t.title, t.hours) for t in plans.read_plan_file("ktp.csv", exported)] == EXPECTED
 

@@ -15,6 +15,7 @@ from ejournal.access import schools as access_schools
 from ejournal.accounts.models import User
 from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
+from ejournal.core.spreadsheet import download
 
 from .. import plans as plan_files
 from .. import selectors
@@ -95,19 +96,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "curriculum/plan_detail.html", context, status=status)
 
 
-def _csv_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="text/csv; charset=windows-1251")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @login_required
 def plan_template(request: HttpRequest) -> HttpResponse:
     """The blank КТП: columns «№», «Тема», «Часы», as Russian Excel opens a CSV."""
     user = current_user(request)
     roles.require(_may_open_plans(user))
-    return _csv_response(plan_files.plan_csv(), "ktp-shablon.csv")
+    return download(plan_files.plan_csv(), file_format="csv", name="КТП — шаблон")
 
 
 @require_GET
@@ -115,7 +110,10 @@ def plan_template(request: HttpRequest) -> HttpResponse:
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The КТП as it stands, in the template's format: edit it in Excel and upload it back."""
     user = current_user(request)
-    assignment = tenancy.get_for(user, access.visible_plans(user), pk)
-    return _csv_response(
-        plan_files.plan_csv(assignment.planned_topics.order_by("position")), f"ktp-{assignment.pk}.csv"
+    # The class and subject name the file, read in the same query as the assignment.
+    assignment = tenancy.get_for(user, access.visible_plans(user).select_related("class_group", "subject"), pk)
+    return download(
+        plan_files.plan_csv(assignment.planned_topics.order_by("position")),
+        file_format="csv",
+        name=f"КТП {assignment.class_group.name} {assignment.subject.name}",
     )

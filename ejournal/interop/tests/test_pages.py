@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -165,6 +166,9 @@ def test_templates_download_and_read_back(client, small_school, kind):
     client.force_login(small_school.admin)
     csv_response = client.get(reverse("interop:template", args=[kind, "csv"]))
     assert csv_response["Content-Type"] == "text/csv; charset=windows-1251"
+    # The Russian name, written once by core.spreadsheet.download (RFC 5987), no longer shablon-<kind>.csv.
+    expected = f"Шаблон импорта — {SPECS[kind].title}.csv"
+    assert csv_response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote(expected)
     header = csv_response.content.decode("cp1251").splitlines()[0].split(";")
     assert header == list(SPECS[kind].template)
     xlsx = client.get(reverse("interop:template", args=[kind, "xlsx"])).content
