@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from ejournal.core.models import AppendOnly, SchoolScoped
+from ejournal.core.models import AppendOnly, SchoolScoped, update_in_school
 
 
 class Role(models.TextChoices):
@@ -69,6 +70,10 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def _do_update(self, base_qs: Any, *args: Any, **kwargs: Any) -> Any:
+        # A person's row is saved with their school in the WHERE, as school data is (region staff: IS NULL).
+        return update_in_school(self, super()._do_update, base_qs, *args, **kwargs)
 
 
 class RoleGrant(SchoolScoped):

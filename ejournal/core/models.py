@@ -1,17 +1,33 @@
 """The base of every school-data model (a row belongs to exactly one school), and of append-only history."""
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from django.db import models
 
 
+def update_in_school(
+    instance: models.Model, update: Callable[..., Any], base_qs: Any, *args: Any, **kwargs: Any
+) -> Any:
+    """Django's UPDATE of a saved row by its key, with the row's `school_id` in the WHERE: Citus routes it to the
+    school's shard instead of every shard (docs/development.md, "One tenancy gate"). Rows never move between
+    schools; should an edit have changed the school in memory, the row is found by its key alone, as before."""
+    updated = update(base_qs.filter(school_id=instance.school_id), *args, **kwargs)  # type: ignore[attr-defined]
+    if not updated and not instance._state.adding:
+        return update(base_qs, *args, **kwargs)
+    return updated
+
+
 class SchoolScoped(models.Model):
-    """`school` is the distribution column (Citus): every query on school data filters by it."""
+    """`school` is the distribution column (Citus): every query on school data filters by it, `save()` too."""
 
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+", db_index=True)
 
     class Meta:
         abstract = True
+
+    def _do_update(self, base_qs: Any, *args: Any, **kwargs: Any) -> Any:
+        return update_in_school(self, super()._do_update, base_qs, *args, **kwargs)
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
