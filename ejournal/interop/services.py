@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_tasks import task
@@ -235,26 +236,31 @@ def _queue(*, actor: User, batch: ImportBatch, confirmed: bool) -> ImportBatch:
     batch.status = ImportStatus.QUEUED
     batch.committed_by = actor
     batch.save(update_fields=fields)
-    run_import.enqueue(batch.pk)
-    batch.refresh_from_db()
-    return batch
+    run_import.enqueue(batch.pk, batch.school_id)
+    return _batches(batch.school_id).get(pk=batch.pk)
+
+
+def _batches(school_id: int | None) -> QuerySet[ImportBatch]:
+    """The school's imports: the worker is told the school with the batch, so its reads name it (Citus routes
+    by school_id). A task queued before the school was passed (None) finds the batch by its key alone."""
+    return ImportBatch.objects.all() if school_id is None else ImportBatch.objects.filter(school_id=school_id)
 
 
 @task()
-def run_import(batch_id: int) -> str:
+def run_import(batch_id: int, school_id: int | None = None) -> str:
     """The import's commit runs in the worker (django-tasks), never inside the administrator's request.
     Defined beside the commit it runs: a separate tasks module imported this one while `_queue` imported it
     back, a circle that only a hidden import inside the function kept from failing."""
-    return run_commit(batch_id=batch_id).status
+    return run_commit(batch_id=batch_id, school_id=school_id).status
 
 
-def run_commit(*, batch_id: int) -> ImportBatch:
+def run_commit(*, batch_id: int, school_id: int | None = None) -> ImportBatch:
     """The worker's part: import in one transaction, or mark the import failed and change nothing."""
     try:
-        return _commit(batch_id)
+        return _commit(batch_id, school_id)
     except Exception as e:
         with transaction.atomic():
-            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            batch = _batches(school_id).select_for_update().get(pk=batch_id)
             batch.status = ImportStatus.FAILED
             batch.content = b""
             message = e.message if isinstance(e, DomainError) else "внутренняя ошибка сервера"
@@ -266,10 +272,10 @@ def run_commit(*, batch_id: int) -> ImportBatch:
 
 
 @transaction.atomic
-def _commit(batch_id: int) -> ImportBatch:
+def _commit(batch_id: int, school_id: int | None) -> ImportBatch:
     """Check the kept file again against the school as it is now; if a row became wrong, nothing is written
     and the import is refused with the new report. Else write every row through the services."""
-    batch = ImportBatch.objects.select_for_update(of=("self",)).select_related("year", "committed_by").get(pk=batch_id)
+    batch = _batches(school_id).select_for_update(of=("self",)).select_related("year", "committed_by").get(pk=batch_id)
     if batch.status != ImportStatus.QUEUED:
         return batch
     actor = batch.committed_by
