@@ -27,7 +27,7 @@ def create_class(
     if not 1 <= grade <= 11:
         raise ValidationFailed(f"Параллель {grade} вне 1–11.")
     letter = required_text(letter, what="литеру класса", max_length=4).upper()
-    if ClassGroup.objects.filter(year=year, grade=grade, letter=letter).exists():
+    if ClassGroup.objects.filter(school_id=year.school_id, year=year, grade=grade, letter=letter).exists():
         raise ValidationFailed(f"Класс {grade}{letter} в {year.name} уже есть.")
     group = ClassGroup.objects.create(school_id=year.school_id, year=year, grade=grade, letter=letter)
     set_class_teachers(actor=actor, class_group=group, teachers=class_teachers)
@@ -46,7 +46,9 @@ def set_class_teachers(*, actor: User, class_group: ClassGroup, teachers: Iterab
 
 
 def _check_enrolment_free(student: User, start: dt.date, end: dt.date | None, exclude_pk: int | None) -> None:
-    clash_q = Enrolment.objects.filter(student=student).filter(Q(end__isnull=True) | Q(end__gte=start))
+    clash_q = Enrolment.objects.filter(school_id=student.school_id, student=student).filter(
+        Q(end__isnull=True) | Q(end__gte=start)
+    )
     if end is not None:
         clash_q = clash_q.filter(start__lte=end)
     if exclude_pk:
@@ -125,7 +127,7 @@ def create_student(
 
 def current_enrolment(student: User, on: dt.date) -> Enrolment | None:
     return (
-        Enrolment.objects.filter(student=student, start__lte=on)
+        Enrolment.objects.filter(school_id=student.school_id, student=student, start__lte=on)
         .filter(Q(end__isnull=True) | Q(end__gte=on))
         .select_related("class_group")
         .first()
@@ -141,7 +143,7 @@ def withdraw(*, actor: User, student: User, last_day: dt.date, reason: str) -> E
     enrolment = current_enrolment(student, last_day)
     if enrolment is None:
         raise ValidationFailed(f"{student.full_name} на {ru_date(last_day)} ни в одном классе не числится.")
-    later = Enrolment.objects.filter(student=student, start__gt=last_day).first()
+    later = Enrolment.objects.filter(school_id=student.school_id, student=student, start__gt=last_day).first()
     if later:
         raise ValidationFailed(f"У {student.full_name} есть зачисление позже {ru_date(last_day)}.")
     enrolment.end = last_day
@@ -183,7 +185,9 @@ def create_subgroup(
     roles.require(roles.manages_structure(actor))
     tenancy.in_school_of(actor, class_group, subject)
     name = required_text(name, what="название подгруппы", max_length=50)
-    if Subgroup.objects.filter(class_group=class_group, subject=subject, name=name).exists():
+    if Subgroup.objects.filter(
+        school_id=class_group.school_id, class_group=class_group, subject=subject, name=name
+    ).exists():
         raise ValidationFailed(f"Подгруппа «{name}» в {class_group.name} по этому предмету уже есть.")
     subgroup = Subgroup.objects.create(
         school_id=class_group.school_id, class_group=class_group, subject=subject, name=name
@@ -198,12 +202,17 @@ def set_subgroup_members(*, actor: User, subgroup: Subgroup, students: Iterable[
     roles.require(roles.manages_structure(actor))
     students = list(students)
     tenancy.in_school_of(actor, subgroup, *students)
+    school_id = subgroup.school_id
     enrolled = set(
-        Enrolment.objects.filter(class_group_id=subgroup.class_group_id).values_list("student_id", flat=True)
+        Enrolment.objects.filter(school_id=school_id, class_group_id=subgroup.class_group_id).values_list(
+            "student_id", flat=True
+        )
     )
     taken = dict(
         SubgroupMember.objects.filter(
-            subgroup__class_group_id=subgroup.class_group_id, subgroup__subject_id=subgroup.subject_id
+            school_id=school_id,
+            subgroup__class_group_id=subgroup.class_group_id,
+            subgroup__subject_id=subgroup.subject_id,
         )
         .exclude(subgroup=subgroup)
         .values_list("student_id", "subgroup__name")
@@ -213,8 +222,10 @@ def set_subgroup_members(*, actor: User, subgroup: Subgroup, students: Iterable[
             raise ValidationFailed(f"{student.full_name} не учится в классе {subgroup.class_group.name}.")
         if student.pk in taken:
             raise ValidationFailed(f"{student.full_name} уже в подгруппе «{taken[student.pk]}» по этому предмету.")
-    SubgroupMember.objects.filter(subgroup=subgroup).exclude(student__in=students).delete()
-    have = set(SubgroupMember.objects.filter(subgroup=subgroup).values_list("student_id", flat=True))
+    SubgroupMember.objects.filter(school_id=school_id, subgroup=subgroup).exclude(student__in=students).delete()
+    have = set(
+        SubgroupMember.objects.filter(school_id=school_id, subgroup=subgroup).values_list("student_id", flat=True)
+    )
     SubgroupMember.objects.bulk_create(
         SubgroupMember(school_id=subgroup.school_id, subgroup=subgroup, student=s) for s in students if s.pk not in have
     )

@@ -110,7 +110,7 @@ def update_year(*, actor: User, year: AcademicYear, name: str, start: dt.date, e
     where = f"Учебный год «{name}» ({span(start, end)})"
     outside = Q(start__lt=start) | Q(end__gt=end)
     period = (
-        Period.objects.filter(outside, scheme__year=year)
+        Period.objects.filter(outside, school_id=year.school_id, scheme__year=year)
         .select_related("scheme")
         .order_by("scheme__grade_from", "number")
         .first()
@@ -120,14 +120,14 @@ def update_year(*, actor: User, year: AcademicYear, name: str, start: dt.date, e
             f"{where}: {period.name} {period.scheme.grade_from}–{period.scheme.grade_to} кл. "
             f"({span(period.start, period.end)}) окажется вне года. Сначала измените даты периода."
         )
-    holiday = Holiday.objects.filter(outside, year=year).first()
+    holiday = Holiday.objects.filter(outside, school_id=year.school_id, year=year).first()
     if holiday:
         raise ValidationFailed(
             f"{where}: «{holiday.name}» ({span(holiday.start, holiday.end)}) окажется вне года. "
             f"Сначала измените или удалите их."
         )
     enrolment = (
-        Enrolment.objects.filter(Q(start__lt=start) | Q(end__gt=end), class_group__year=year)
+        Enrolment.objects.filter(Q(start__lt=start) | Q(end__gt=end), school_id=year.school_id, class_group__year=year)
         .select_related("student", "class_group")
         .first()
     )
@@ -187,8 +187,9 @@ def set_period_scheme(
         raise ValidationFailed("Укажите хотя бы один период.")
     band = f"{grade_from}–{grade_to} кл."
     _check_periods(year, kind, band, spans)
-    scheme = PeriodScheme.objects.filter(year=year, grade_from=grade_from, grade_to=grade_to).first()
-    others = PeriodScheme.objects.filter(year=year, grade_from__lte=grade_to, grade_to__gte=grade_from)
+    schemes = PeriodScheme.objects.filter(school_id=year.school_id, year=year)
+    scheme = schemes.filter(grade_from=grade_from, grade_to=grade_to).first()
+    others = schemes.filter(grade_from__lte=grade_to, grade_to__gte=grade_from)
     if scheme:
         others = others.exclude(pk=scheme.pk)
     clash = others.first()
@@ -202,17 +203,17 @@ def set_period_scheme(
         _require_periods_changeable(scheme, spans, band)
         scheme.kind = kind
         scheme.save(update_fields=["kind"])
-        _delete_periods(scheme.periods.filter(number__gt=len(spans)), band)
+        _delete_periods(scheme.periods.filter(school_id=year.school_id, number__gt=len(spans)), band)
     for number, (start, end) in enumerate(spans, start=1):
         Period.objects.update_or_create(
-            scheme=scheme, number=number, defaults={"school_id": year.school_id, "start": start, "end": end}
+            school_id=year.school_id, scheme=scheme, number=number, defaults={"start": start, "end": end}
         )
     return scheme
 
 
 def _require_periods_changeable(scheme: PeriodScheme, spans: Sequence[tuple[dt.date, dt.date]], band: str) -> None:
     """A closed period keeps its dates: moving them would lock or unlock lessons behind the deputy's back."""
-    for period in scheme.periods.filter(closures__isnull=False).distinct():
+    for period in scheme.periods.filter(school_id=scheme.school_id, closures__isnull=False).distinct():
         if period.number > len(spans) or (period.start, period.end) != tuple(spans[period.number - 1]):
             raise ValidationFailed(
                 f"{band}: {period.name} ({span(period.start, period.end)}) закрыт, его даты менять нельзя. "
@@ -238,14 +239,16 @@ def delete_period_scheme(*, actor: User, scheme: PeriodScheme) -> None:
     roles.require(roles.manages_structure(actor))
     tenancy.in_school_of(actor, scheme)
     band = f"{scheme.grade_from}–{scheme.grade_to} кл."
-    _delete_periods(scheme.periods.all(), band)
+    _delete_periods(scheme.periods.filter(school_id=scheme.school_id), band)
     scheme.delete()
 
 
 def periods_for_grade(year: AcademicYear, grade: int) -> list[Period]:
     """The periods that apply to a parallel in a year, in order."""
     return list(
-        Period.objects.filter(scheme__year=year, scheme__grade_from__lte=grade, scheme__grade_to__gte=grade)
+        Period.objects.filter(
+            school_id=year.school_id, scheme__year=year, scheme__grade_from__lte=grade, scheme__grade_to__gte=grade
+        )
         .select_related("scheme")
         .order_by("start")
     )
@@ -278,7 +281,13 @@ def _check_holiday(
     # same grades would be a typo that makes the calendar say two things at once.
     clash = (
         Holiday.objects.filter(
-            year=year, kind=kind, start__lte=end, end__gte=start, grade_from__lte=grade_to, grade_to__gte=grade_from
+            school_id=year.school_id,
+            year=year,
+            kind=kind,
+            start__lte=end,
+            end__gte=start,
+            grade_from__lte=grade_to,
+            grade_to__gte=grade_from,
         )
         .exclude(pk=exclude_pk)
         .first()

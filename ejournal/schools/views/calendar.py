@@ -153,7 +153,7 @@ def scheme_create(request: HttpRequest, year_id: int) -> HttpResponse:
 
     def action(data: dict[str, Any]) -> str:
         grade_from, grade_to = data["grade_from"], data["grade_to"]
-        if year.schemes.filter(grade_from=grade_from, grade_to=grade_to).exists():
+        if year.schemes.filter(school_id=year.school_id, grade_from=grade_from, grade_to=grade_to).exists():
             raise ValidationFailed(f"Схема периодов для {grade_from}–{grade_to} кл. уже есть: измените её даты выше.")
         scheme = services.set_period_scheme(
             actor=user, year=year, kind=data["kind"], grade_from=grade_from, grade_to=grade_to, spans=data["spans"]
