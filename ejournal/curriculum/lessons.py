@@ -73,7 +73,7 @@ def generate_lessons(
         raise ValidationFailed(f"{class_group.name} относится к другому учебному году.")
     since = max(since or year.start, year.start)
     calendar = Calendar.of(year)
-    slots = TimetableSlot.objects.filter(year=year).select_related("assignment__class_group")
+    slots = TimetableSlot.objects.filter(school_id=year.school_id, year=year).select_related("assignment__class_group")
     if class_group is not None:
         slots = slots.filter(assignment__class_group=class_group)
     by_weekday: dict[int, list[TimetableSlot]] = {}
@@ -126,7 +126,7 @@ def generate_lessons(
         if source is not None and source.room != room:
             new_rooms.setdefault(source.room, []).append(pk)
     for room, pks in new_rooms.items():
-        Lesson.objects.filter(pk__in=pks).update(room=room)
+        Lesson.objects.filter(school_id=year.school_id, pk__in=pks).update(room=room)
     taken = _taken_by_one_offs(year, since)
     new = []
     for (assignment_id, day, number), slot in wanted.items():
@@ -205,7 +205,11 @@ def _check_time_free(
             f"{where}: {teacher.short_name} в это время ведёт «{busy.subject.name}» в {busy.class_group.name}."
         )
     same_class = Lesson.objects.filter(
-        class_group_id=assignment.class_group_id, date=day, number=number, status=LessonStatus.PLANNED
+        school_id=assignment.school_id,
+        class_group_id=assignment.class_group_id,
+        date=day,
+        number=number,
+        status=LessonStatus.PLANNED,
     ).select_related("assignment", "subject")
     if exclude:
         same_class = same_class.exclude(pk=exclude)
@@ -257,7 +261,8 @@ def cancel_lesson(*, actor: User, lesson: Lesson, note: str) -> Lesson:
     """The lesson does not take place; one with marks or attendance cannot be cancelled."""
     roles.require(roles.manages_structure(actor))
     tenancy.in_school_of(actor, lesson)
-    if lesson.marks.exists() or lesson.attendance.exists():
+    school_id = lesson.school_id
+    if lesson.marks.filter(school_id=school_id).exists() or lesson.attendance.filter(school_id=school_id).exists():
         raise ValidationFailed(
             f"Урок {ru_date(lesson.date)} ({lesson.subject.name}, {lesson.class_group.name}) уже с отметками "
             f"или посещаемостью: отменить его нельзя."
@@ -298,7 +303,10 @@ def move_lesson(*, actor: User, lesson: Lesson, day: dt.date, number: int, note:
         raise ValidationFailed("Отменённый урок перенести нельзя: сначала верните его.")
     _check_school_day(lesson.assignment, day, number)
     _check_time_free(assignment=lesson.assignment, teacher=_giver(lesson), day=day, number=number, exclude=lesson.pk)
-    if Lesson.objects.filter(assignment=lesson.assignment, date=day, number=number).exclude(pk=lesson.pk).exists():
+    moved_onto = Lesson.objects.filter(
+        school_id=lesson.school_id, assignment_id=lesson.assignment_id, date=day, number=number
+    )
+    if moved_onto.exclude(pk=lesson.pk).exists():
         raise ValidationFailed(f"{ru_date(day)}, {number}-й урок: этот урок там уже стоит.")
     if lesson.origin == LessonOrigin.TIMETABLE:
         lesson.moved_from, lesson.moved_from_number = lesson.date, lesson.number
@@ -318,7 +326,7 @@ def add_extra_lesson(
     tenancy.in_school_of(actor, assignment)
     _check_school_day(assignment, day, number)
     _check_time_free(assignment=assignment, teacher=assignment.teacher, day=day, number=number, exclude=None)
-    if Lesson.objects.filter(assignment=assignment, date=day, number=number).exists():
+    if Lesson.objects.filter(school_id=assignment.school_id, assignment=assignment, date=day, number=number).exists():
         raise ValidationFailed(f"{ru_date(day)}, {number}-й урок: этот урок там уже стоит.")
     return Lesson.objects.create(
         school_id=assignment.school_id,

@@ -175,11 +175,15 @@ def import_plan(*, actor: User, assignment: TeachingAssignment, filename: str, d
     """
     roles.require(can_edit_plan(actor, assignment))
     rows = read_plan_file(filename, data)
-    old_keys = _occurrence_keys(PlannedTopic.objects.filter(assignment=assignment).order_by("position"))
+    school_id = assignment.school_id
+    topics_of = PlannedTopic.objects.filter(school_id=school_id, assignment=assignment)
+    old_keys = _occurrence_keys(topics_of.order_by("position"))
     linked = list(
-        Lesson.objects.filter(assignment=assignment, planned_topic__isnull=False).values_list("pk", "planned_topic_id")
+        Lesson.objects.filter(school_id=school_id, assignment=assignment, planned_topic__isnull=False).values_list(
+            "pk", "planned_topic_id"
+        )
     )
-    PlannedTopic.objects.filter(assignment=assignment).delete()
+    topics_of.delete()
     topics = PlannedTopic.objects.bulk_create(
         PlannedTopic(
             school_id=assignment.school_id,
@@ -191,14 +195,14 @@ def import_plan(*, actor: User, assignment: TeachingAssignment, filename: str, d
         for r in rows
     )
     if linked:
-        saved = PlannedTopic.objects.filter(assignment=assignment).order_by("position")
+        saved = topics_of.order_by("position")
         new_by_key = {key: pk for pk, key in _occurrence_keys(saved).items()}
         relinked: dict[int | None, list[int]] = {}
         for lesson_pk, old_topic_pk in linked:
             old_key = old_keys.get(old_topic_pk) if old_topic_pk is not None else None
             relinked.setdefault(new_by_key.get(old_key) if old_key else None, []).append(lesson_pk)
         for topic_pk, lesson_pks in relinked.items():
-            Lesson.objects.filter(pk__in=lesson_pks).update(planned_topic_id=topic_pk)
+            Lesson.objects.filter(school_id=school_id, pk__in=lesson_pks).update(planned_topic_id=topic_pk)
     return topics
 
 

@@ -34,7 +34,8 @@ def remove_empty_lessons(lessons: QuerySet[Lesson]) -> int:
     while pks:
         try:
             # The refusal comes while Django collects what to delete, before any DELETE: no savepoint needed.
-            Lesson.objects.filter(pk__in=pks).delete()
+            # Within `lessons` (the caller's, filtered by the school): the DELETE's look-up names the school.
+            lessons.filter(pk__in=pks).delete()
             return len(pks)
         except ProtectedError as refused:
             kept = {

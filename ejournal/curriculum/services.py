@@ -95,11 +95,12 @@ def delete_subject(*, actor: User, subject: Subject) -> None:
     """Only a subject nothing refers to goes away; otherwise the message says what holds it."""
     roles.require(roles.manages_structure(actor))
     tenancy.in_school_of(actor, subject)
+    school_id = subject.school_id
     holders = [
-        (subject.assignments.exists(), "по нему есть нагрузка учителей"),
-        (subject.curriculum.exists(), "он есть в учебном плане"),
-        (subject.subgroups.exists(), "по нему есть подгруппы"),
-        (subject.lessons.exists(), "по нему есть уроки"),
+        (subject.assignments.filter(school_id=school_id).exists(), "по нему есть нагрузка учителей"),
+        (subject.curriculum.filter(school_id=school_id).exists(), "он есть в учебном плане"),
+        (subject.subgroups.filter(school_id=school_id).exists(), "по нему есть подгруппы"),
+        (subject.lessons.filter(school_id=school_id).exists(), "по нему есть уроки"),
     ]
     reasons = [text for held, text in holders if held]
     if reasons:
@@ -119,13 +120,14 @@ def set_curriculum_hours(
     if hours_per_week < 0 or hours_per_week > 12:
         raise ValidationFailed(f"{subject.name}, {grade} кл.: часов в неделю должно быть от 0 до 12.")
     if hours_per_week == 0:
-        CurriculumHours.objects.filter(year=year, grade=grade, subject=subject).delete()
+        CurriculumHours.objects.filter(school_id=year.school_id, year=year, grade=grade, subject=subject).delete()
         return None
     line, _ = CurriculumHours.objects.update_or_create(
+        school_id=year.school_id,
         year=year,
         grade=grade,
         subject=subject,
-        defaults={"school_id": year.school_id, "hours_per_week": hours_per_week},
+        defaults={"hours_per_week": hours_per_week},
     )
     return line
 
@@ -146,7 +148,10 @@ def set_curriculum_grid(*, actor: User, year: AcademicYear, cells: Mapping[tuple
             errors.append(f"{subject.name}, {grade} кл.: часов в неделю должно быть от 0 до 12 (до десятых).")
     if errors:
         raise ValidationFailed("\n".join(errors))
-    current = {(line.subject_id, line.grade): line.hours_per_week for line in CurriculumHours.objects.filter(year=year)}
+    current = {
+        (line.subject_id, line.grade): line.hours_per_week
+        for line in CurriculumHours.objects.filter(school_id=year.school_id, year=year)
+    }
     changed = 0
     for (subject, grade), hours in cells.items():
         if current.get((subject.pk, grade), Decimal(0)) != hours:
@@ -178,7 +183,7 @@ def create_assignment(
     if not year.contains(start) or (end is not None and not (start <= end <= year.end)):
         raise ValidationFailed(f"Даты нагрузки {ru_date(start)}–{end and ru_date(end)} вне учебного года.")
     same = TeachingAssignment.objects.filter(
-        teacher=teacher, class_group=class_group, subject=subject, subgroup=subgroup
+        school_id=class_group.school_id, teacher=teacher, class_group=class_group, subject=subject, subgroup=subgroup
     ).filter(_overlapping(start, end))
     if same.exists():
         raise ValidationFailed(
@@ -215,5 +220,7 @@ def end_assignment(*, actor: User, assignment: TeachingAssignment, last_day: dt.
         raise ValidationFailed(f"Дата окончания {ru_date(last_day)} позже конца учебного года.")
     assignment.end = last_day
     assignment.save(update_fields=["end"])
-    remove_empty_lessons(Lesson.objects.filter(assignment=assignment, date__gt=last_day))
+    remove_empty_lessons(
+        Lesson.objects.filter(school_id=assignment.school_id, assignment=assignment, date__gt=last_day)
+    )
     return assignment

@@ -48,7 +48,7 @@ def set_slot(
     if len(room) > 20:
         raise ValidationFailed("Кабинет: не длиннее 20 знаков.")
     busy = (
-        TimetableSlot.objects.filter(year=year, weekday=weekday, number=number)
+        TimetableSlot.objects.filter(school_id=year.school_id, year=year, weekday=weekday, number=number)
         .exclude(assignment=assignment)
         .select_related("assignment__teacher", "assignment__class_group", "assignment__subject")
     )
@@ -69,11 +69,12 @@ def set_slot(
         if room and slot.room == room:
             raise ValidationFailed(f"{where}: кабинет {room} уже занят ({other.class_group.name}).")
     slot, _ = TimetableSlot.objects.update_or_create(
+        school_id=year.school_id,
         year=year,
         assignment=assignment,
         weekday=weekday,
         number=number,
-        defaults={"school_id": year.school_id, "room": room},
+        defaults={"room": room},
     )
     return slot
 
