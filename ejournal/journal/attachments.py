@@ -235,8 +235,8 @@ def add_attachments(
     if not uploads:
         raise ValidationFailed("Выберите файл.", field="file")
     checked = [check_file(upload) for upload in uploads]
-    homework = Homework.objects.filter(lesson=lesson).order_by("id").first()
-    already = HomeworkAttachment.objects.filter(homework__lesson=lesson).count()
+    homework = Homework.objects.filter(school_id=lesson.school_id, lesson=lesson).order_by("id").first()
+    already = HomeworkAttachment.objects.filter(school_id=lesson.school_id, homework__lesson=lesson).count()
     if already + len(checked) > MAX_ATTACHMENTS:
         left = MAX_ATTACHMENTS - already
         more = f"можно добавить ещё {left}" if left > 0 else "удалите ненужный файл или объедините несколько в один"
@@ -292,14 +292,21 @@ def remove_attachment(*, actor: User, attachment: HomeworkAttachment, reason: st
     if lesson is None:
         raise NotFound()
     lesson, reason = begin_lesson_write(actor, lesson, reason)
-    current = HomeworkAttachment.objects.filter(pk=attachment.pk).select_related("homework").first()
+    current = (
+        HomeworkAttachment.objects.filter(school_id=lesson.school_id, pk=attachment.pk)
+        .select_related("homework")
+        .first()
+    )
     if current is None:
         raise NotFound()
     name = current.file.name or ""
     storage = current.file.storage
     current.delete()
     homework = current.homework
-    if not homework.text and not HomeworkAttachment.objects.filter(homework=homework).exists():
+    if (
+        not homework.text
+        and not HomeworkAttachment.objects.filter(school_id=homework.school_id, homework=homework).exists()
+    ):
         homework.delete()
     _history(actor, lesson, _label(current), "", reason)
     if name:

@@ -125,12 +125,13 @@ def set_homework(
     text = (text or "").strip()
     if len(text) > MAX_HOMEWORK:
         raise ValidationFailed(f"Домашнее задание длиннее {MAX_HOMEWORK} знаков.", field="text")
-    current = Homework.objects.filter(lesson=lesson).order_by("id").first()
+    homework_of = Homework.objects.filter(school_id=lesson.school_id, lesson=lesson)
+    current = homework_of.order_by("id").first()
     old = _homework_text(current)
     if not text:
         if current is None:
             return None
-        if HomeworkAttachment.objects.filter(homework__lesson=lesson).exists():
+        if HomeworkAttachment.objects.filter(school_id=lesson.school_id, homework__lesson=lesson).exists():
             # The files stay given: the homework keeps its row (and due date), only without words.
             if not current.text:
                 return current
@@ -139,7 +140,7 @@ def set_homework(
             _history(actor, lesson, ChangeKind.HOMEWORK, old, "", reason)
             _announce_homework(actor, lesson, "", current.due_date)
             return current
-        Homework.objects.filter(lesson=lesson).delete()
+        homework_of.delete()
         _history(actor, lesson, ChangeKind.HOMEWORK, old, "", reason)
         _announce_homework(actor, lesson, "", None)
         return None
@@ -188,11 +189,12 @@ def set_lesson_kind(*, actor: User, lesson: Lesson, kind: MarkKind, reason: str 
     if not tenancy.one_school(kind, lesson):
         raise ValidationFailed("Такого вида работы в школе нет.", field="kind")
     previous = lesson_kind(lesson)
-    LessonWork.objects.update_or_create(lesson=lesson, defaults={"school_id": lesson.school_id, "kind": kind})
+    LessonWork.objects.update_or_create(school_id=lesson.school_id, lesson=lesson, defaults={"kind": kind})
     if previous.pk == kind.pk:
         return 0
     now = clock.now()
-    moved = list(Mark.objects.filter(lesson=lesson, kind=previous).order_by("student_id", "position"))
+    marks_of = Mark.objects.filter(school_id=lesson.school_id, lesson=lesson)
+    moved = list(marks_of.filter(kind=previous).order_by("student_id", "position"))
     records = [
         history.change(
             school_id=lesson.school_id,
@@ -207,7 +209,7 @@ def set_lesson_kind(*, actor: User, lesson: Lesson, kind: MarkKind, reason: str 
         )
         for mark in moved
     ]
-    Mark.objects.filter(pk__in=[m.pk for m in moved]).update(kind=kind, updated_at=now)
+    marks_of.filter(pk__in=[m.pk for m in moved]).update(kind=kind, updated_at=now)
     records.append(
         history.change(
             school_id=lesson.school_id,

@@ -17,7 +17,7 @@ from ejournal.accounts.models import User
 from ejournal.core import time as clock
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
-from ejournal.schools.models import ClassGroup, Period
+from ejournal.schools.models import ClassGroup, Period, PeriodScheme
 
 from . import history
 from .errors import JournalLocked
@@ -108,10 +108,12 @@ def close_period(*, actor: User, period: Period, class_group: ClassGroup | None 
     """The deputy closes a period for one class, or for the whole school when no class is given."""
     access.require_can_close_periods(actor)
     tenancy.in_school_of(actor, period, class_group)
-    scheme = period.scheme
+    # The caller's select_related scheme costs nothing; else it is read naming the school (a lazy load would not).
+    cached = Period._meta.get_field("scheme").is_cached(period)
+    scheme = period.scheme if cached else PeriodScheme.objects.get(school_id=period.school_id, pk=period.scheme_id)
     if class_group is not None and (class_group.year_id != scheme.year_id or not scheme.covers(class_group.grade)):
         raise ValidationFailed(f"Период «{period.name}» не относится к классу {class_group.name}.")
-    already = PeriodClosure.objects.filter(period=period).filter(
+    already = PeriodClosure.objects.filter(school_id=period.school_id, period=period).filter(
         Q(class_group__isnull=True) | Q(class_group=class_group)
     )
     if already.exists():
@@ -130,7 +132,7 @@ def close_period(*, actor: User, period: Period, class_group: ClassGroup | None 
         raise ValidationFailed(f"Период «{period.name}» уже закрыт.") from exc
     if class_group is None:
         # The school-wide closure covers every class; per-class ones are now redundant.
-        PeriodClosure.objects.filter(period=period, class_group__isnull=False).delete()
+        PeriodClosure.objects.filter(school_id=period.school_id, period=period, class_group__isnull=False).delete()
     history.record(
         school_id=period.school_id,
         at=closure.closed_at,
@@ -149,7 +151,7 @@ def reopen_period(*, actor: User, period: Period, class_group: ClassGroup | None
     access.require_can_close_periods(actor)
     tenancy.in_school_of(actor, period)
     reason = access.require_correction_reason(reason)
-    closures = PeriodClosure.objects.filter(period=period, class_group=class_group)
+    closures = PeriodClosure.objects.filter(school_id=period.school_id, period=period, class_group=class_group)
     if not closures.exists():
         who = f"для {class_group.name}" if class_group else "для всей школы"
         raise ValidationFailed(f"Период «{period.name}» не закрыт {who}.")

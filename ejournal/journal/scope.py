@@ -26,7 +26,9 @@ def journal_lessons(assignment: TeachingAssignment, start: dt.date, end: dt.date
 
 def hours_per_week(assignment: TeachingAssignment, grade: int, year_id: int) -> Decimal | None:
     return (
-        CurriculumHours.objects.filter(year_id=year_id, grade=grade, subject_id=assignment.subject_id)
+        CurriculumHours.objects.filter(
+            school_id=assignment.school_id, year_id=year_id, grade=grade, subject_id=assignment.subject_id
+        )
         .values_list("hours_per_week", flat=True)
         .first()
     )

@@ -165,6 +165,7 @@ def read_journal(user: User, assignment_id: int, period_id: int | None = None) -
     read in one query; NotFound outside the scope."""
     lead = ClassGroup.class_teachers.through.objects.filter(classgroup_id=OuterRef("class_group_id"), user_id=user.pk)
     hours = CurriculumHours.objects.filter(
+        school_id=user.school_id,
         year_id=OuterRef("class_group__year_id"),
         grade=OuterRef("class_group__grade"),
         subject_id=OuterRef("subject_id"),
@@ -177,7 +178,9 @@ def read_journal(user: User, assignment_id: int, period_id: int | None = None) -
     )
     if period_id is not None:
         closure = PeriodClosure.objects.filter(
-            Q(class_group__isnull=True) | Q(class_group_id=OuterRef("class_group_id")), period_id=period_id
+            Q(class_group__isnull=True) | Q(class_group_id=OuterRef("class_group_id")),
+            school_id=user.school_id,
+            period_id=period_id,
         )
         qs = qs.annotate(closed=Exists(closure))
     found: TeachingAssignment | None = qs.first()
@@ -278,11 +281,13 @@ def read_grid(*, user: User, assignment: TeachingAssignment | int, period: Perio
         ).exists()
     students = enrolled_students(journal, period.start, period.end)
 
-    first_homework = Homework.objects.filter(lesson_id=OuterRef("pk")).order_by("id")
+    first_homework = Homework.objects.filter(school_id=group.school_id, lesson_id=OuterRef("pk")).order_by("id")
     lesson_rows = list(
         scope.journal_lessons(journal, period.start, period.end)
         .annotate(
-            work_kind=Subquery(LessonWork.objects.filter(lesson_id=OuterRef("pk")).values("kind_id")[:1]),
+            work_kind=Subquery(
+                LessonWork.objects.filter(school_id=group.school_id, lesson_id=OuterRef("pk")).values("kind_id")[:1]
+            ),
             hw_text=Subquery(first_homework.values("text")[:1]),
             hw_due=Subquery(first_homework.values("due_date")[:1]),
         )

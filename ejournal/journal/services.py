@@ -331,7 +331,8 @@ def _apply_attendance(
 ) -> Attendance | None:
     if not code:
         if current is not None:
-            current.delete()
+            # By the queryset, not the instance: the DELETE names the school (the instance's names only the key).
+            Attendance.objects.filter(school_id=current.school_id, pk=current.pk).delete()
         return None
     if current is None:
         return Attendance.objects.create(
