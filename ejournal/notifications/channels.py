@@ -84,7 +84,9 @@ class InAppChannel(Channel):
     disturbs = False
 
     def send(self, delivery: Delivery) -> None:
-        Message.objects.filter(pk=delivery.message_id, inbox_at=None).update(inbox_at=timezone.now())
+        Message.objects.filter(school_id=delivery.school_id, pk=delivery.message_id, inbox_at=None).update(
+            inbox_at=timezone.now()
+        )
 
 
 @register
@@ -138,7 +140,10 @@ class WebPushChannel(Channel):
         return bool(settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY)
 
     def reachable(self, prefs: Preferences, email: str) -> bool:
-        return self.configured() and PushSubscription.objects.filter(user_id=prefs.user_id).exists()
+        return (
+            self.configured()
+            and PushSubscription.objects.filter(school_id=prefs.school_id, user_id=prefs.user_id).exists()
+        )
 
     def send(self, delivery: Delivery) -> None:
         from pywebpush import WebPushException, webpush
@@ -172,7 +177,9 @@ class WebPushChannel(Channel):
                 errors.append(f"сервис push недоступен: {exc.__class__.__name__}")
             else:
                 return  # one browser reached is enough
-        still_subscribed = PushSubscription.objects.filter(pk__in=[s.pk for s in subs]).exists()
+        still_subscribed = PushSubscription.objects.filter(
+            school_id=delivery.school_id, pk__in=[s.pk for s in subs]
+        ).exists()
         raise ChannelError("; ".join(errors).capitalize(), permanent=not still_subscribed)
 
 

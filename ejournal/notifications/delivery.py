@@ -48,14 +48,18 @@ def deliver_due(now: dt.datetime | None = None, *, limit: int = BATCH) -> int:
     process_events()
     build_digests(now)
     rows = list(
-        Delivery.objects.filter(due(now)).order_by("next_attempt_at", "pk").values_list("pk", "next_attempt_at")[:limit]
+        Delivery.objects.filter(due(now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "school_id", "next_attempt_at")[:limit]
     )
     tried = 0
-    for pk, at in rows:
+    # The sweep over every school above is the worker's; each claim and read then names the delivery's school.
+    for pk, school_id, at in rows:
         # The claim is one conditional UPDATE: of two workers only one moves the time forward.
-        if not Delivery.objects.filter(pk=pk, next_attempt_at=at).update(next_attempt_at=now + LEASE):
+        claim = Delivery.objects.filter(school_id=school_id, pk=pk, next_attempt_at=at)
+        if not claim.update(next_attempt_at=now + LEASE):
             continue
-        delivery = Delivery.objects.select_related("message__recipient", "school").get(pk=pk)
+        delivery = Delivery.objects.select_related("message__recipient", "school").get(school_id=school_id, pk=pk)
         attempt(delivery, now)
         tried += 1
     return tried
@@ -121,7 +125,9 @@ def fall_back(delivery: Delivery, now: dt.datetime, prefs: Preferences | None) -
     chosen or not (a linked Telegram, a subscribed browser); the inbox always has it."""
     message = delivery.message
     prefs = prefs or default_preferences(message.recipient_id, delivery.school_id)
-    present = set(Delivery.objects.filter(message=message).values_list("channel", flat=True))
+    present = set(
+        Delivery.objects.filter(school_id=delivery.school_id, message=message).values_list("channel", flat=True)
+    )
     extra = [
         Delivery(
             school_id=delivery.school_id, message=message, channel=name, next_attempt_at=now, fallback_for=delivery
@@ -194,5 +200,7 @@ def _build_digest(prefs: Preferences, now: dt.datetime, tz_name: str) -> int:
         Delivery(school_id=prefs.school_id, message=digest, channel=name, next_attempt_at=now)
         for name in channels_for(prefs, prefs.user.email)
     )
-    Message.objects.filter(pk__in=[m.pk for m in waiting]).update(awaits_digest=False, digest=digest)
+    Message.objects.filter(school_id=prefs.school_id, pk__in=[m.pk for m in waiting]).update(
+        awaits_digest=False, digest=digest
+    )
     return 1

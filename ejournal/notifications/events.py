@@ -58,14 +58,14 @@ def process_events(limit: int = 1000) -> int:
         try:
             with transaction.atomic():
                 # Taking the row first: of two workers only one finds it to delete.
-                if not JournalEvent.objects.filter(pk=event.pk).delete()[0]:
+                if not JournalEvent.objects.filter(school_id=event.school_id, pk=event.pk).delete()[0]:
                     continue
                 if handler is not None:
                     payload = {k: v for k, v in event.payload.items() if k != "school_id"}
                     handler(school_id=event.school_id, at=event.at, **payload)
         except Exception as exc:
             log.exception("notifications: processing journal event %s failed", event.pk)
-            JournalEvent.objects.filter(pk=event.pk).update(
+            JournalEvent.objects.filter(school_id=event.school_id, pk=event.pk).update(
                 attempts=F("attempts") + 1, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
             )
         else:
@@ -198,7 +198,9 @@ def lesson_students(school_id: int, lesson: dict[str, Any]) -> list[int]:
     ).filter(Q(end__isnull=True) | Q(end__gte=lesson["date"]))
     if lesson["subgroup_id"]:
         qs = qs.filter(
-            student_id__in=SubgroupMember.objects.filter(subgroup_id=lesson["subgroup_id"]).values("student_id")
+            student_id__in=SubgroupMember.objects.filter(school_id=school_id, subgroup_id=lesson["subgroup_id"]).values(
+                "student_id"
+            )
         )
     return list(qs.values_list("student_id", flat=True).distinct())
 

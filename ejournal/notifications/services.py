@@ -127,13 +127,15 @@ def enqueue(
             if draft.final is not None and draft.final == existing.baseline:
                 # Set and undone within the window: nothing happened for the family. Kept as skipped, not
                 # deleted, so that the outbox still shows what was withdrawn and why.
-                Message.objects.filter(pk=existing.pk).update(dedupe_key="")
-                Delivery.objects.filter(message_id=existing.pk).update(
+                Message.objects.filter(school_id=school_id, pk=existing.pk).update(dedupe_key="")
+                Delivery.objects.filter(school_id=school_id, message_id=existing.pk).update(
                     status=Status.SKIPPED, next_attempt_at=None, last_error=CANCELLED
                 )
                 continue
             title, text = draft.describe(existing.baseline) if draft.describe else (draft.title, draft.text)
-            Message.objects.filter(pk=existing.pk, ready_at__gt=now).update(title=title[:200], text=text, url=draft.url)
+            Message.objects.filter(school_id=school_id, pk=existing.pk, ready_at__gt=now).update(
+                title=title[:200], text=text, url=draft.url
+            )
             continue
         if draft.only_merge or (draft.final is not None and draft.final == draft.baseline):
             continue
@@ -221,7 +223,7 @@ def save_preferences(
         raise ValidationFailed("Час сводки — от 0 до 23.", field="digest_hour")
     if not 0 <= digest_weekday <= 6:
         raise ValidationFailed("День недели сводки — от 0 (понедельник) до 6 (воскресенье).", field="digest_weekday")
-    prefs = Preferences.objects.select_for_update().filter(user=user).first()
+    prefs = Preferences.objects.select_for_update().filter(school_id=user.school_id, user=user).first()
     if prefs is None:
         prefs = default_preferences(user.pk, user.school_id)
     if digest != Digest.NONE and prefs.digest == Digest.NONE:
@@ -236,7 +238,7 @@ def save_preferences(
 
 
 def _switch_channel(user: User, name: str, on: bool) -> None:
-    prefs = Preferences.objects.select_for_update().filter(user=user).first()
+    prefs = Preferences.objects.select_for_update().filter(school_id=user.school_id, user=user).first()
     if prefs is None:
         assert user.school_id is not None
         prefs = default_preferences(user.pk, user.school_id)
@@ -311,7 +313,7 @@ def telegram_link_code(*, user: User) -> str:
     """A one-time code for `/start <code>` in the bot, valid for a day; a new one replaces the old."""
     if user.school_id is None:
         raise NotFound()
-    prefs = Preferences.objects.select_for_update().filter(user=user).first()
+    prefs = Preferences.objects.select_for_update().filter(school_id=user.school_id, user=user).first()
     if prefs is None:
         prefs = default_preferences(user.pk, user.school_id)
     prefs.telegram_code = secrets.token_urlsafe(12)
@@ -343,7 +345,7 @@ def link_telegram_chat(*, code: str, chat_id: str) -> Preferences | None:
 
 @transaction.atomic
 def unlink_telegram(*, user: User) -> None:
-    prefs = Preferences.objects.select_for_update().filter(user=user).first()
+    prefs = Preferences.objects.select_for_update().filter(school_id=user.school_id, user=user).first()
     if prefs is None:
         return
     prefs.telegram_chat_id = ""
