@@ -59,12 +59,15 @@ def lessons_in_diaries(*, school_id: int | None, students: Iterable[int] | Query
     a transfer, still the former class's before it. Subgroup membership carries no dates: the student's
     subgroups now are those of every date. One query (two correlated EXISTS), whatever the students."""
     enrolled = Enrolment.objects.filter(
-        student_id__in=students, class_group_id=OuterRef("class_group_id"), start__lte=OuterRef("date")
+        school_id=school_id,
+        student_id__in=students,
+        class_group_id=OuterRef("class_group_id"),
+        start__lte=OuterRef("date"),
     ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("date")))
     # The member must be the enrolled student himself: a parent's other child in the subgroup (or one who
     # has left the class) does not open it.
     member = SubgroupMember.objects.filter(
-        subgroup_id=OuterRef(OuterRef("subgroup_id")), student_id=OuterRef("student_id")
+        school_id=school_id, subgroup_id=OuterRef(OuterRef("subgroup_id")), student_id=OuterRef("student_id")
     )
     return Lesson.objects.filter(school_id=school_id).filter(
         (Q(subgroup__isnull=True) & Exists(enrolled)) | Exists(enrolled.filter(Exists(member)))
@@ -94,6 +97,7 @@ def student_periods(student: User) -> QuerySet[Period]:
     """Periods (четверти, полугодия) of every class the student has been in, of any year: the periods of
     the scheme that covers the class's grade in the class's year."""
     classes = Enrolment.objects.filter(
+        school_id=student.school_id,
         student_id=student.pk,
         class_group__year_id=OuterRef("scheme__year_id"),
         class_group__grade__gte=OuterRef("scheme__grade_from"),

@@ -500,7 +500,7 @@ def person_card(*, user: User, person: User, history_limit: int = 100) -> Person
         .select_related("class_group")
         .order_by("-start")
     )
-    led = list(person.led_classes.filter(year__end__gte=today).order_by("grade", "letter"))
+    led = list(person.led_classes.filter(school_id=person.school_id, year__end__gte=today).order_by("grade", "letter"))
     changes = PersonChange.objects.filter(school_id=person.school_id, person=person).select_related("actor")
     card = PersonCard(
         person=person,

@@ -262,7 +262,7 @@ def _require_own_password(
 @transaction.atomic
 def _grant(*, actor: User, user: User, role: str, request: HttpRequest | None) -> None:
     before = user.roles
-    _, created = RoleGrant.objects.get_or_create(user=user, role=role, defaults={"school_id": user.school_id})
+    _, created = RoleGrant.objects.get_or_create(school_id=user.school_id, user=user, role=role)
     user.__dict__.pop("roles", None)
     if created:
         record_change(
@@ -297,12 +297,12 @@ def revoke_role(*, actor: User, user: User, role: str, request: HttpRequest | No
         )
     if role == Role.TEACHER:
         today = school_today(user.school.timezone)  # type: ignore[union-attr]
-        led = list(user.led_classes.filter(year__end__gte=today).order_by("grade", "letter"))
+        led = list(user.led_classes.filter(school_id=user.school_id, year__end__gte=today).order_by("grade", "letter"))
         if led:
             names = ", ".join(group.name for group in led)
             raise ValidationFailed(f"Пользователь — классный руководитель ({names}): сначала назначьте другого.")
     before = user.roles
-    deleted, _ = RoleGrant.objects.filter(user=user, role=role).delete()
+    deleted, _ = RoleGrant.objects.filter(school_id=user.school_id, user=user, role=role).delete()
     user.__dict__.pop("roles", None)
     if deleted:
         record_change(
@@ -332,7 +332,7 @@ def link_parent(*, actor: User | None, parent: User, child: User, relation: str 
     if not parent.has_role(Role.PARENT):
         raise ValidationFailed(f"{parent.full_name} не родитель.")
     link, _ = Guardianship.objects.get_or_create(
-        parent=parent, child=child, defaults={"school_id": child.school_id, "relation": relation}
+        school_id=child.school_id, parent=parent, child=child, defaults={"relation": relation}
     )
     return link
 

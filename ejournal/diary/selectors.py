@@ -164,7 +164,9 @@ def diary_week(student: User, monday: dt.date) -> DiaryWeek:
         return DiaryWeek(student=student, monday=monday, days=days)
 
     bell = Bell.objects.filter(school_id=student.school_id, number=OuterRef("number"))
-    own_attendance = Attendance.objects.filter(lesson_id=OuterRef("pk"), student_id=student.pk).values("code")[:1]
+    own_attendance = Attendance.objects.filter(
+        school_id=student.school_id, lesson_id=OuterRef("pk"), student_id=student.pk
+    ).values("code")[:1]
     # Rows, not model instances: a full week is ~35 lessons with four related rows each.
     lessons = list(
         # A transfer mid-week shows the old class before it and the new one after.

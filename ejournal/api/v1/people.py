@@ -236,7 +236,7 @@ class PersonRole(PeopleView):
     @extend_schema(request=None, responses={200: PersonRecordSerializer})
     def delete(self, request: Request, pk: int, role: str) -> Response:
         person = self.person()
-        if not RoleGrant.objects.filter(user=person, role=role).exists():
+        if not RoleGrant.objects.filter(school_id=person.school_id, user=person, role=role).exists():
             raise ValidationFailed("У пользователя нет этой роли.", field="role")
         services.revoke_role(actor=_user(request), user=person, role=role, request=request)
         return self.answer(person)
