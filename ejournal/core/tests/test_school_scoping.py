@@ -35,6 +35,9 @@ from django.urls import reverse
 
 from ejournal.access.tests import matrix_spec as spec
 from ejournal.access.tests.world import build_world
+from ejournal.accounts import credentials
+from ejournal.accounts.models import Role
+from ejournal.conftest import SmallSchool
 from ejournal.core.tests.test_query_counts import (
     LARGE,
     PAGES,
@@ -45,7 +48,17 @@ from ejournal.core.tests.test_query_counts import (
     fix_clock,
     page_sql,
 )
-from ejournal.journal.tests.conftest import TODAY, set_clock
+from ejournal.curriculum import services as curriculum
+from ejournal.curriculum.lessons import generate_lessons
+from ejournal.curriculum.models import Lesson
+from ejournal.interop import services as imports
+from ejournal.interop.tests.files import STUDENTS_HEADER, csv_bytes
+from ejournal.journal import lessons as journal_lessons
+from ejournal.journal import period_marks, periods
+from ejournal.journal.services import set_cell_content
+from ejournal.journal.tests.conftest import TODAY, make_kinds, set_clock
+from ejournal.schools import classes
+from ejournal.schools.models import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -304,6 +317,107 @@ def test_every_page_of_the_product_names_the_school(monkeypatch: pytest.MonkeyPa
     offenders, used = without_school(statements, allowed)
     assert offenders == [], "queries of school data without school_id:\n" + "\n".join(offenders)
     assert set(WITHOUT_SCHOOL_ID_ELSEWHERE) <= used, f"unused entries: {set(WITHOUT_SCHOOL_ID_ELSEWHERE) - used}"
+
+
+# --- the writes: one call of each main write service -----------------------------------------------------------
+#
+# The same strict rule for what the POST pages do: the SQL of one call of each main write service (a cell saved,
+# changed and cleared, a period mark, a class created, a student enrolled, the lessons generated, credentials
+# issued, an import committed by the worker). Saving a school-data row by its key also names the school
+# (core.models.SchoolScoped._do_update), so Citus routes the UPDATE to one shard.
+
+# Statements of the writes that name no school, each with its reason (a table without a school_id column).
+WRITES_WITHOUT_SCHOOL_ID = {
+    '"schools_classgroup_class_teachers"': (
+        "the class teachers' implicit many-to-many table has no school_id column (KNOWN_OFFENDERS): Django's "
+        "ManyRelatedManager reads and writes it by classgroup_id"
+    ),
+    '"accounts_user"."username"': (
+        "a login is unique in the whole installation (people of the region too): a new login is checked against "
+        "every school's (accounts_user: a reference table in docs/scaling.md)"
+    ),
+    # Django's deletion collector looks up what points at a deleted row and deletes by key; the look-up of the row
+    # itself names the school (set_homework: homework_of.delete()). A collector that names the school would be
+    # Django's own change (or raw deletes that skip the on_delete rules): kept as it is, as in docs/scaling.md.
+    '"journal_homeworkattachment"."homework_id" IN (%s) ORDER BY': (
+        "the deletion collector: a homework's files (its CASCADE) looked up by the homework's key"
+    ),
+    'DELETE FROM "journal_homework" WHERE "journal_homework"."id" IN (': (
+        "the deletion collector: the homework found by the scoped look-up is deleted by its key"
+    ),
+}
+
+
+def write_sql(s: SmallSchool, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(service, sql) for one call of each main write service in the small school."""
+    set_clock(monkeypatch, TODAY)
+    statements: list[tuple[str, str]] = []
+
+    def run(name: str, call: Any) -> Any:
+        out: list[Any] = []
+        statements.extend((name, sql) for sql in capture_sql(lambda: out.append(call())))
+        return out[0]
+
+    kinds = make_kinds(s.school)
+    curriculum.set_slot(actor=s.admin, year=s.year, assignment=s.math_5a, weekday=1, number=1)
+    run("generate_lessons", lambda: generate_lessons(actor=s.admin, year=s.year))
+    lesson = Lesson.objects.filter(assignment=s.math_5a, date__lt=TODAY).order_by("-date")[0]
+    student = s.students_5a[0]
+    for marks, attendance in ((["4"], ""), (["5", "3"], ""), ([], "Н"), ([], "")):
+        run(
+            "set_cell_content",
+            lambda m=marks, a=attendance: set_cell_content(
+                actor=s.teacher, lesson=lesson, student=student, marks=m, attendance=a
+            ),
+        )
+    period = Period.objects.filter(
+        scheme__year=s.year, scheme__grade_from=1, start__lte=lesson.date, end__gte=lesson.date
+    ).first()
+    assert period is not None, lesson.date
+    for value in ("4", "5"):
+        run(
+            "set_period_mark",
+            lambda v=value: period_marks.set_period_mark(
+                actor=s.teacher, assignment=s.math_5a, student=student, period=period, value=v
+            ),
+        )
+    run(
+        "set_cell_content",
+        lambda: set_cell_content(actor=s.teacher, lesson=lesson, student=student, marks=["4"], attendance=""),
+    )
+    run("set_lesson_kind", lambda: journal_lessons.set_lesson_kind(actor=s.teacher, lesson=lesson, kind=kinds["test"]))
+    for text in ("Упр. 5", ""):
+        run("set_homework", lambda t=text: journal_lessons.set_homework(actor=s.teacher, lesson=lesson, text=t))
+    run("close_period", lambda: periods.close_period(actor=s.deputy, period=period))
+    run("reopen_period", lambda: periods.reopen_period(actor=s.deputy, period=period, reason="исправление"))
+    group = run(
+        "create_class",
+        lambda: classes.create_class(actor=s.admin, year=s.year, grade=6, letter="Б", class_teachers=[s.teacher]),
+    )
+    newcomer = s.person("Новенький", "Нил", Role.STUDENT)
+    run("enrol", lambda: classes.enrol(actor=s.admin, student=newcomer, class_group=group, start=s.year.start))
+    run("issue_credentials", lambda: credentials.issue_credentials(actor=s.admin, class_group=s.class_5a))
+    rows = [STUDENTS_HEADER, ["Петров", "Иван", "Сергеевич", "14.03.2015", "м", "5А", ""]]
+    batch = run(
+        "import upload",
+        lambda: imports.upload(
+            actor=s.admin, kind="students", file_name="список.csv", data=csv_bytes(rows), year=s.year
+        ),
+    )
+    run("import commit", lambda: imports.request_commit(actor=s.admin, batch=batch))
+    batch.refresh_from_db()
+    assert batch.status == "committed", batch.report
+    return statements
+
+
+def test_every_query_of_the_main_write_services_names_the_school(
+    small_school: SmallSchool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements = write_sql(small_school, monkeypatch)
+    assert {name for name, _ in statements} >= {"set_cell_content", "set_period_mark", "import commit"}
+    offenders, used = without_school(statements, WRITES_WITHOUT_SCHOOL_ID)
+    assert offenders == [], "writes' queries of school data without school_id:\n" + "\n".join(offenders)
+    assert set(WRITES_WITHOUT_SCHOOL_ID) == used, f"unused entries: {set(WRITES_WITHOUT_SCHOOL_ID) - used}"
 
 
 # --- reports on a read replica (config/settings/replica.py, used by production settings) ------------------------
