@@ -17,7 +17,7 @@ from ejournal.access import roles
 from ejournal.access.curriculum import can_edit_plan
 from ejournal.accounts.models import User
 from ejournal.core.errors import ValidationFailed
-from ejournal.core.spreadsheet import safe_text
+from ejournal.core.spreadsheet import csv_cp1251, safe_text
 
 from .errors import CurriculumCode
 from .models import Lesson, PlannedTopic, TeachingAssignment
@@ -222,10 +222,4 @@ TEMPLATE_HEADER = ["№", "Тема", "Часы"]
 
 def plan_csv(topics: Iterable[PlannedTopic] = ()) -> bytes:
     """A КТП as Russian Excel opens it (Windows-1251, «;»): the header alone is the blank template."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADER)
-    for topic in topics:
-        writer.writerow([topic.position, safe_text(topic.title), topic.hours])
-    # A character Windows-1251 lacks (an emoji in a topic) becomes «?» rather than a failed download.
-    return out.getvalue().encode("cp1251", errors="replace")
+    return csv_cp1251([TEMPLATE_HEADER, *([t.position, safe_text(t.title), t.hours] for t in topics)])

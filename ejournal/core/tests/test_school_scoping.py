@@ -235,12 +235,7 @@ WITHOUT_SCHOOL_ID = {
     ),
 }
 # The remaining pages (every GET pattern of the URL resolver): allowed there, not on the main pages above.
-WITHOUT_SCHOOL_ID_ELSEWHERE = {
-    'FROM "curriculum_plannedtopic" WHERE "curriculum_plannedtopic"."assignment_id" = %s ORDER BY': (
-        "debt: curriculum/views/plans.py plan_export reads assignment.planned_topics without the school (the "
-        "view was being edited elsewhere when the rest was fixed: curriculum.selectors has the scoped read)"
-    ),
-}
+WITHOUT_SCHOOL_ID_ELSEWHERE: dict[str, str] = {}
 
 
 def names_the_school(sql: str, tables: set[str]) -> bool:

@@ -113,7 +113,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     # The class and subject name the file, read in the same query as the assignment.
     assignment = tenancy.get_for(user, access.visible_plans(user).select_related("class_group", "subject"), pk)
     return download(
-        plan_files.plan_csv(assignment.planned_topics.order_by("position")),
+        plan_files.plan_csv(assignment.planned_topics.filter(school_id=assignment.school_id).order_by("position")),
         file_format="csv",
         name=f"КТП {assignment.class_group.name} {assignment.subject.name}",
     )
