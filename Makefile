@@ -5,7 +5,7 @@ PYTEST  := $(PY) -m pytest -n 2 -q
 export PGHOST ?= 127.0.0.1
 export PGUSER ?= postgres
 
-.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres postgres bench venv browser auth-tools loadtest
+.PHONY: run test lint typecheck migrations-check test-sqlite test-postgres postgres bench venv browser auth-tools sevenzip loadtest
 
 venv: $(VENV_OK)
 
@@ -42,16 +42,20 @@ postgres:
 browser:
 	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
+# The period archive's tests open the container with Debian's stock 7-Zip, as a director would years later.
+sevenzip:
+	@command -v 7zz >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q 7zip)
+
 # The login tests sign ESIA requests with GOST keys (openssl's gost engine) and sign in through a real
 # OpenID Connect provider (npm oidc-provider, pinned in tests/oidc_provider/package-lock.json).
 auth-tools:
 	@test -e "$$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"/\1/p')/gost.so" || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libengine-gost-openssl)
 	@test -d tests/oidc_provider/node_modules/oidc-provider || npm ci --prefix tests/oidc_provider --no-audit --no-fund
 
-test-sqlite: venv browser auth-tools
+test-sqlite: venv browser auth-tools sevenzip
 	$(PYTEST)
 
-test-postgres: venv postgres auth-tools
+test-postgres: venv postgres auth-tools sevenzip
 	EJOURNAL_DB=postgres $(PYTEST)
 
 test: lint typecheck migrations-check test-sqlite test-postgres
