@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"accounts", "schools", "audit.log"},
     {"curriculum"},
     {"journal"},
-    {"diary", "notifications", "reports", "interop", "audit"},
+    {"diary", "notifications", "reports", "interop", "audit", "archive"},
     {"home", "demo"},
     {"api"},
 ]
