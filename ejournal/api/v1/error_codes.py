@@ -11,12 +11,13 @@ from enum import StrEnum
 from typing import Any
 
 from ejournal.accounts.errors import AccountsCode
+from ejournal.archive.errors import ArchiveCode
 from ejournal.core.errors import CoreCode
 from ejournal.curriculum.errors import CurriculumCode
 from ejournal.interop.errors import ImportsCode
 from ejournal.journal.errors import JournalCode
 
-ENUMS: tuple[type[StrEnum], ...] = (CoreCode, AccountsCode, CurriculumCode, JournalCode, ImportsCode)
+ENUMS: tuple[type[StrEnum], ...] = (CoreCode, AccountsCode, CurriculumCode, JournalCode, ImportsCode, ArchiveCode)
 
 
 def all_codes() -> list[str]:
