@@ -1,0 +1,53 @@
+"""Who may print the class book (the journal as a numbered paper book, issue 16).
+
+- The administrator, director and deputy print the book of every class of their school.
+- A class teacher prints the book of the class they lead (every subject of it).
+- A subject's teacher prints their own subject's journal of a class (the book with `subject`).
+- Everyone else, and every class of another school, is a 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ejournal.accounts.models import User
+from ejournal.curriculum.models import Subject, TeachingAssignment
+from ejournal.schools.models import ClassGroup
+
+from .roles import is_teacher, reads_whole_school
+from .tenancy import same_school
+
+
+def printable_classes(user: User) -> QuerySet[ClassGroup]:
+    """Classes whose whole book the user may print: the school's for management, the led ones for a class teacher."""
+    if reads_whole_school(user):
+        return ClassGroup.objects.filter(school_id=user.school_id)
+    if is_teacher(user):
+        return ClassGroup.objects.filter(school_id=user.school_id, class_teachers=user)
+    return ClassGroup.objects.none()
+
+
+def opens_printing(user: User) -> bool:
+    """The «Печать журнала» page and its menu item: management and class teachers."""
+    return reads_whole_school(user) or (is_teacher(user) and printable_classes(user).exists())
+
+
+def may_print_class(user: User, class_group: ClassGroup) -> bool:
+    if not same_school(user, class_group):
+        return False
+    if reads_whole_school(user):
+        return True
+    return printable_classes(user).filter(pk=class_group.pk).exists()
+
+
+def may_print_subject(user: User, class_group: ClassGroup, subject: Subject) -> bool:
+    """One subject's journal: whoever prints the class, and the teacher of that subject in the class."""
+    if not same_school(user, class_group, subject):
+        return False
+    if may_print_class(user, class_group):
+        return True
+    return is_teacher(user) and (
+        TeachingAssignment.objects.filter(
+            school_id=class_group.school_id, class_group_id=class_group.pk, subject_id=subject.pk, teacher=user
+        ).exists()
+    )

@@ -1,0 +1,39 @@
+"""The class book: the journal of a class for a period as a numbered PDF book (issue 16).
+
+`class_book` is the stable entry point: the page, the console command and the period archive
+(`ejournal/archive/`) call it with the same keyword arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typst
+
+from ejournal.accounts.models import User
+from ejournal.curriculum.models import Subject
+from ejournal.schools.models import ClassGroup, Period
+
+from .selectors import Book, class_book_data
+
+TEMPLATE = Path(__file__).with_name("typst") / "book.typ"
+
+
+def render(book: Book) -> bytes:
+    # typst reads the data as JSON, never as markup: a topic or a name cannot inject typst code.
+    return typst.compile(
+        TEMPLATE.read_bytes(),
+        format="pdf",
+        sys_inputs={"data": json.dumps(book.as_data(), ensure_ascii=False)},
+        pdf_tags=False,
+    )
+
+
+def class_book(*, actor: User, class_group: ClassGroup, period: Period, subject: Subject | None = None) -> bytes:
+    """The PDF of the class's journal for the period (one subject's journal with `subject`).
+
+    NotFound outside the actor's scope (access.printing); ValidationFailed (in Russian) for a class without
+    lessons in the period. An open period is printed with «ЧЕРНОВИК» on every page.
+    """
+    return render(class_book_data(user=actor, class_group=class_group, period=period, subject=subject))

@@ -1,0 +1,151 @@
+"""printing.books.class_book: the whole class book as PDF, read back with pypdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.journal import periods
+from ejournal.printing.books import class_book, render
+from ejournal.printing.selectors import COLUMNS_PER_PAGE, BookSource, LessonRow, build_book, read_book
+from ejournal.schools.models import Period
+
+from .conftest import TOPICS, Printed, pdf_pages
+
+
+def test_every_student_mark_and_topic_and_numbered_pages(printed: Printed) -> None:
+    j = printed.j
+    pages = pdf_pages(class_book(actor=j.s.admin, class_group=j.s.class_5a, period=j.q1))
+    text = " ".join(pages)
+    for student in j.students:
+        assert student.last_name in text
+    for mark in printed.marks:
+        assert f" {mark} " in text
+    for topic in TOPICS:
+        assert topic in text
+    assert "№ 15, 16 на стр. 7" in text
+    assert "Математика" in text and "Русский язык" in text
+    assert "КЛАССНЫЙ ЖУРНАЛ" in pages[0] and "5А" in pages[0] and "Классова Клара" in pages[0]
+    total = len(pages)
+    for number, page in enumerate(pages, start=1):
+        assert f"Страница {number} из {total}" in page
+    assert f"скреплено печатью {total} страниц" in pages[-1]
+    assert "М. П." in pages[-1]
+    assert "Сводная ведомость" in text
+
+
+def test_attendance_summary_counts_each_code(printed: Printed) -> None:
+    j = printed.j
+    text = " ".join(pdf_pages(class_book(actor=j.s.admin, class_group=j.s.class_5a, period=j.q1)))
+    summary = text.split("Пропуски уроков")[1]
+    # Ученик52 was ill once: missed 1, of them б 1, у 0, п 0, н 0.
+    assert f"{j.students[2].last_name} {j.students[2].first_name} 1 1 0 0 0" in summary
+    assert f"{j.students[4].last_name} {j.students[4].first_name} 1 0 0 0 1" in summary
+
+
+def test_open_period_is_a_draft_closed_is_not(printed: Printed) -> None:
+    j = printed.j
+    draft = pdf_pages(class_book(actor=j.s.admin, class_group=j.s.class_5a, period=j.q1))
+    assert all("ЧЕРНОВИК" in page for page in draft)
+    periods.close_period(actor=j.s.admin, period=j.q1, class_group=j.s.class_5a)
+    final = pdf_pages(class_book(actor=j.s.admin, class_group=j.s.class_5a, period=j.q1))
+    assert not any("ЧЕРНОВИК" in page for page in final)
+
+
+def test_class_without_lessons_is_a_russian_message(printed: Printed) -> None:
+    j = printed.j
+    half = Period.objects.filter(scheme__year=j.s.year, scheme__grade_to=11).order_by("start").first()
+    assert half is not None
+    with pytest.raises(ValidationFailed, match="В классе 10А нет уроков за период «1 полугодие»"):
+        class_book(actor=j.s.admin, class_group=j.s.class_10a, period=half)
+
+
+def test_period_of_another_grade_band_is_not_found(printed: Printed) -> None:
+    j = printed.j
+    with pytest.raises(NotFound):
+        class_book(actor=j.s.admin, class_group=j.s.class_10a, period=j.q1)
+
+
+def test_one_subject_for_its_teacher_and_not_for_another(printed: Printed) -> None:
+    j = printed.j
+    text = " ".join(pdf_pages(class_book(actor=j.teacher, class_group=j.s.class_5a, period=j.q1, subject=j.s.math)))
+    assert "Математика" in text and "Русский язык" not in text
+    with pytest.raises(NotFound):
+        class_book(actor=j.teacher, class_group=j.s.class_5a, period=j.q1)
+    with pytest.raises(NotFound):
+        class_book(actor=j.s.teacher2, class_group=j.s.class_5a, period=j.q1, subject=j.s.math)
+
+
+@pytest.mark.parametrize("who", ["admin", "director", "deputy", "class_teacher"])
+def test_management_and_the_class_teacher_print_the_class(printed: Printed, who: str) -> None:
+    j = printed.j
+    assert class_book(actor=getattr(j.s, who), class_group=j.s.class_5a, period=j.q1).startswith(b"%PDF")
+
+
+def test_others_get_not_found(printed: Printed, other_school: object) -> None:
+    j = printed.j
+    assert j.s.parent is not None
+    for actor in (j.students[0], j.s.parent, other_school.admin):  # type: ignore[attr-defined]
+        with pytest.raises(NotFound):
+            class_book(actor=actor, class_group=j.s.class_5a, period=j.q1)
+
+
+def test_fixed_number_of_queries(printed: Printed, django_assert_max_num_queries: object) -> None:
+    j = printed.j
+    admin = j.s.admin
+    admin.roles  # noqa: B018 — the request's user has read its roles already
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        read_book(user=admin, class_group=j.s.class_5a, period=j.q1)
+
+
+def _wide_source(lessons: int) -> BookSource:
+    start = dt.date(2027, 1, 11)
+    return BookSource(
+        school="Школа",
+        class_name="10А",
+        year="2026/2027",
+        period_name="2 полугодие",
+        period_start=start,
+        period_end=dt.date(2027, 5, 25),
+        class_teachers=[],
+        closed=True,
+        students=[(1, "Антонов Антон"), (2, "Борисова Бэлла")],
+        subgroup_members={},
+        lessons=[
+            LessonRow(
+                id=n,
+                date=start + dt.timedelta(days=n // 2),
+                number=1 + n % 2,
+                subject_id=1,
+                subject="Математика",
+                subgroup_id=None,
+                subgroup="",
+                assignment_id=1,
+                topic=f"Тема {n + 1}",
+                teacher="Учителева У.",
+            )
+            for n in range(lessons)
+        ],
+        marks=[(199, 2, "5")],
+        attendance=[],
+        homework={},
+        period_marks=[],
+        subjects=[(1, "Математика")],
+    )
+
+
+def test_two_hundred_lessons_split_across_spreads_with_names_repeated() -> None:
+    book = build_book(_wide_source(200))
+    spreads = book.sections[0].spreads
+    assert [len(s.dates) for s in spreads] == [COLUMNS_PER_PAGE] * 8
+    assert all([row[0] for row in s.rows] == ["Антонов Антон", "Борисова Бэлла"] for s in spreads)
+    assert spreads[-1].rows[1][-1] == "5" and spreads[-1].lessons[-1][1] == "Тема 200"
+    pages = pdf_pages(render(book))
+    grids = [page for page in pages if "Фамилия, имя" in page]
+    assert len(grids) >= 8 and all("Антонов Антон" in p and "Борисова Бэлла" in p for p in grids)
+    text = " ".join(pages)
+    assert all(f"Тема {n} " in text for n in range(1, 201))
+    assert "(продолжение 8 из 8)" in text
+    assert f"скреплено печатью {len(pages)} страниц" in pages[-1]
