@@ -10,6 +10,7 @@ temporary file, so nothing that looks like a valid backup is left, and is logged
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -215,10 +216,8 @@ def make_backup(*, to_dir: Path, key: bytes | None, actor: User | None = None) -
 
 def _remove(path: Path) -> None:
     """Removes a half-written file; a folder that is gone or not a folder leaves nothing to remove."""
-    try:
+    with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _fsync_dir(path: Path) -> None:
