@@ -4,6 +4,8 @@
 - A class teacher prints the book of the class they lead (every subject of it).
 - A subject's teacher prints their own subject's journal of a class (the book with `subject`).
 - Everyone else, and every class of another school, is a 404.
+- No person at all (`None`): the operator's console (`ejournal book`) and the worker's stored books act for the
+  installation, like `ejournal archive`; a page or the API always passes the signed-in user.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from ejournal.accounts.models import User
 from ejournal.curriculum.models import Subject, TeachingAssignment
 from ejournal.schools.models import ClassGroup
 
+from . import tenancy
 from .roles import is_teacher, reads_whole_school
 from .tenancy import same_school
 
@@ -32,7 +35,9 @@ def opens_printing(user: User) -> bool:
     return reads_whole_school(user) or (is_teacher(user) and printable_classes(user).exists())
 
 
-def may_print_class(user: User, class_group: ClassGroup) -> bool:
+def may_print_class(user: User | None, class_group: ClassGroup) -> bool:
+    if user is None:
+        return True
     if not same_school(user, class_group):
         return False
     if reads_whole_school(user):
@@ -40,8 +45,10 @@ def may_print_class(user: User, class_group: ClassGroup) -> bool:
     return printable_classes(user).filter(pk=class_group.pk).exists()
 
 
-def may_print_subject(user: User, class_group: ClassGroup, subject: Subject) -> bool:
+def may_print_subject(user: User | None, class_group: ClassGroup, subject: Subject) -> bool:
     """One subject's journal: whoever prints the class, and the teacher of that subject in the class."""
+    if user is None:
+        return tenancy.one_school(class_group, subject)
     if not same_school(user, class_group, subject):
         return False
     if may_print_class(user, class_group):

@@ -30,10 +30,11 @@ def render(book: Book) -> bytes:
     )
 
 
-def class_book(*, actor: User, class_group: ClassGroup, period: Period, subject: Subject | None = None) -> bytes:
+def class_book(*, actor: User | None, class_group: ClassGroup, period: Period, subject: Subject | None = None) -> bytes:
     """The PDF of the class's journal for the period (one subject's journal with `subject`).
 
-    NotFound outside the actor's scope (access.printing); ValidationFailed (in Russian) for a class without
+    `actor` None is the operator's console or the worker (no person; access.printing). NotFound outside the
+    actor's scope (access.printing); ValidationFailed (in Russian) for a class without
     lessons in the period. An open period is printed with «ЧЕРНОВИК» on every page.
     """
     return render(class_book_data(user=actor, class_group=class_group, period=period, subject=subject))

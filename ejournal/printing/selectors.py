@@ -15,9 +15,9 @@ from django.db.models import Q
 
 from ejournal.access import printing as access
 from ejournal.access.roles import require
-from ejournal.access.tenancy import in_school_of
+from ejournal.access.tenancy import in_school_of, one_school
 from ejournal.accounts.models import User
-from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.core.errors import ValidationFailed
 from ejournal.core.time import ru_date
 from ejournal.curriculum.models import Lesson, LessonStatus, Subject
 from ejournal.journal.models import (
@@ -135,15 +135,18 @@ class Book:
         }
 
 
-def read_book(*, user: User, class_group: ClassGroup, period: Period, subject: Subject | None = None) -> BookSource:
+def read_book(
+    *, user: User | None, class_group: ClassGroup, period: Period, subject: Subject | None = None
+) -> BookSource:
     """The rows of the book; NotFound outside the user's scope, ValidationFailed for a class without lessons."""
     allowed = (
         access.may_print_subject(user, class_group, subject)
         if subject is not None
         else access.may_print_class(user, class_group)
     )
-    require(allowed)
-    in_school_of(user, period)
+    require(allowed and one_school(class_group, period))
+    if user is not None:
+        in_school_of(user, period)
     school_id = class_group.school_id
     group = (
         ClassGroup.objects.filter(school_id=school_id, pk=class_group.pk)
@@ -155,7 +158,12 @@ def read_book(*, user: User, class_group: ClassGroup, period: Period, subject: S
     if scheme is None or scheme.year_id != group.year_id or not scheme.covers(group.grade):
         scheme = Period.objects.filter(school_id=school_id, pk=period.pk).select_related("scheme").get().scheme
         if scheme.year_id != group.year_id or not scheme.covers(group.grade):
-            raise NotFound()
+            # The class and the period are both the user's to see: saying they do not match leaks nothing.
+            raise ValidationFailed(
+                f"Период «{period.number} {scheme.get_kind_display()}» ({scheme.grade_from}–{scheme.grade_to} кл.) "
+                f"не из учебных периодов класса {group.name}.",
+                field="period",
+            )
     closed = PeriodClosure.objects.filter(
         Q(class_group__isnull=True) | Q(class_group_id=group.pk), school_id=school_id, period_id=period.pk
     ).exists()
@@ -335,5 +343,7 @@ def build_book(source: BookSource, *, columns_per_page: int = COLUMNS_PER_PAGE) 
     )
 
 
-def class_book_data(*, user: User, class_group: ClassGroup, period: Period, subject: Subject | None = None) -> Book:
+def class_book_data(
+    *, user: User | None, class_group: ClassGroup, period: Period, subject: Subject | None = None
+) -> Book:
     return build_book(read_book(user=user, class_group=class_group, period=period, subject=subject))

@@ -357,6 +357,8 @@ MATRIX: dict[str, Entry] = {
     "reports:student": G(MGMT, "class_teacher"),
     "reports:region": G(NOBODY),  # people of the municipality only; none of the actors is one
     "reports:archive": G(MGMT),
+    # --- printing (the class book) ----------------------------------------------------------------------------
+    "printing:book": G(MGMT, "class_teacher"),
     "reports:archive_file": G(MGMT),
     "reports:attendance": G(STAFF),
     "reports:journal_keeping": G(STAFF),

@@ -62,9 +62,9 @@ def test_class_without_lessons_is_a_russian_message(printed: Printed) -> None:
         class_book(actor=j.s.admin, class_group=j.s.class_10a, period=half)
 
 
-def test_period_of_another_grade_band_is_not_found(printed: Printed) -> None:
+def test_period_of_another_grade_band_is_a_russian_message(printed: Printed) -> None:
     j = printed.j
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationFailed, match="не из учебных периодов класса 10А"):
         class_book(actor=j.s.admin, class_group=j.s.class_10a, period=j.q1)
 
 

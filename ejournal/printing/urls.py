@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "printing"
+
+urlpatterns = [
+    path("", views.book, name="book"),
+]
