@@ -47,6 +47,7 @@ from ejournal.core.errors import Conflict, ValidationFailed
 from ejournal.core.spreadsheet import csv_cp1251, safe_text
 from ejournal.journal.counting import marks_that_count
 from ejournal.journal.models import Attendance, AttendanceCode, PeriodMark, PeriodMarkKind
+from ejournal.printing.books import class_book
 from ejournal.schools.models import ClassGroup, Enrolment, Period, School
 
 from .models import LogKind, LogStatus
@@ -76,6 +77,7 @@ TABLES = (
 @dataclass(frozen=True)
 class ClassData:
     name: str
+    pk: int = 0
     class_list: list[tuple[str, ...]] = field(default_factory=list)
     marks: list[tuple[str, ...]] = field(default_factory=list)
     attendance: list[tuple[str, ...]] = field(default_factory=list)
@@ -100,6 +102,15 @@ class PeriodData:
     grade_from: int
     grade_to: int
     classes: list[ClassData]
+    groups: dict[int, ClassGroup] = field(default_factory=dict)  # by pk: what the class books are printed of
+
+
+@dataclass(frozen=True)
+class Books:
+    """Each class's book (`<class>/журнал.pdf`) and, for a class without one, why (shown in the README)."""
+
+    pdf: dict[str, bytes] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -177,7 +188,7 @@ def read_period_archive(*, school: School, period: Period) -> PeriodData:
         .order_by("subject__name", "kind", "student_id")
     )
 
-    by_class = {c.pk: ClassData(name=c.name) for c in classes}
+    by_class = {c.pk: ClassData(name=c.name, pk=c.pk) for c in classes}
     numbers: dict[int, int] = defaultdict(int)
     for e in enrolments:
         numbers[e.class_group_id] += 1
@@ -224,7 +235,25 @@ def read_period_archive(*, school: School, period: Period) -> PeriodData:
         grade_from=scheme.grade_from,
         grade_to=scheme.grade_to,
         classes=list(by_class.values()),
+        groups={c.pk: c for c in classes},
     )
+
+
+def print_books(data: PeriodData, *, period: Period, printer: User | None) -> Books:
+    """The class book of every class (printing.books.class_book), as `printer` sees it. A class the book
+    refuses (no lessons in the period) is named in the README instead of failing the whole archive."""
+    books = Books()
+    for class_data in data.classes:
+        if printer is None:
+            books.missing[class_data.name] = "в школе нет директора, от имени которого печатается журнал"
+            continue
+        try:
+            books.pdf[class_data.name] = class_book(
+                actor=printer, class_group=data.groups[class_data.pk], period=period
+            )
+        except ValidationFailed as error:
+            books.missing[class_data.name] = error.message
+    return books
 
 
 def _csv_utf8(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
@@ -247,8 +276,10 @@ def _xlsx(data: ClassData) -> bytes:
     return buffer.getvalue()
 
 
-def _readme(data: PeriodData, made_at: str) -> str:
+def _readme(data: PeriodData, made_at: str, books: Books) -> str:
     classes = ", ".join(c.name for c in data.classes) or "нет классов"
+    missing = "".join(f"\n  {name}: {reason}" for name, reason in books.missing.items())
+    no_books = f"\nЖурнала в PDF нет у классов:{missing}\n" if missing else ""
     dates = f"{_day(data.start)} – {_day(data.end)}"
     return f"""АРХИВ УЧЕБНОГО ПЕРИОДА
 {data.school_name}
@@ -271,9 +302,11 @@ def _readme(data: PeriodData, made_at: str) -> str:
                            экзаменационные и итоговые, выставленные к моменту создания архива;
   *_cp1251.csv           — те же таблицы в кодировке Windows-1251 с разделителем «;»
                            (открываются двойным щелчком в русском Excel);
-  класс.xlsx             — те же четыре таблицы листами одной книги Excel.
+  класс.xlsx             — те же четыре таблицы листами одной книги Excel;
+  журнал.pdf             — классный журнал за период, как его печатают и прошивают: все предметы,
+                           сводная ведомость и пропуски, страницы пронумерованы.
 Файлы *.csv без «_cp1251» — в кодировке UTF-8 с разделителем «;».
-
+{no_books}
 manifest.csv и manifest.json — контрольные суммы SHA-256 каждого файла архива. Проверить, что файл
 не изменён: sha256sum файл (Linux) или certutil -hashfile файл SHA256 (Windows) и сравнить с манифестом.
 Текст, начинающийся с «=», «+», «-» или «@», записан с апострофом в начале, чтобы таблица не приняла
@@ -281,8 +314,9 @@ manifest.csv и manifest.json — контрольные суммы SHA-256 ка
 """
 
 
-def build_files(data: PeriodData, *, made_at: str) -> dict[str, bytes]:
+def build_files(data: PeriodData, *, made_at: str, books: Books | None = None) -> dict[str, bytes]:
     """Every file of the archive by its path inside it, the manifests last (they list the others)."""
+    books = books or Books()
     files: dict[str, bytes] = {}
     for class_data in data.classes:
         folder = class_data.name
@@ -291,7 +325,9 @@ def build_files(data: PeriodData, *, made_at: str) -> dict[str, bytes]:
             files[f"{folder}/{stem}.csv"] = _csv_utf8(header, rows)
             files[f"{folder}/{stem}_cp1251.csv"] = csv_cp1251([header, *rows])
         files[f"{folder}/{folder}.xlsx"] = _xlsx(class_data)
-    files["README.txt"] = _readme(data, made_at).replace("\n", "\r\n").encode("utf-8-sig")
+        if class_data.name in books.pdf:
+            files[f"{folder}/журнал.pdf"] = books.pdf[class_data.name]
+    files["README.txt"] = _readme(data, made_at, books).replace("\n", "\r\n").encode("utf-8-sig")
     sums = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
     files["manifest.csv"] = _csv_utf8(
         ("Файл", "Размер, байт", "SHA-256"), [(n, str(len(files[n])), s) for n, s in sums.items()]
@@ -366,8 +402,12 @@ def build_period_archive(
         raise ValidationFailed("Период относится к другой школе.")
     check_code(access_code)
     data = read_period_archive(school=school, period=period)
+    # The console has no signed-in user: the books are printed as the school's director sees them (the
+    # archive is the director's by DOMAIN); the backup log still names no actor for a console run.
+    printer = actor or archive_access.console_printer(school)
+    books = print_books(data, period=period, printer=printer)
     made = clock.now()
-    files = build_files(data, made_at=made.strftime("%d.%m.%Y %H:%M"))
+    files = build_files(data, made_at=made.strftime("%d.%m.%Y %H:%M"), books=books)
     final = Path(to_dir) / archive_name(data, made)
     what = f"Архив периода: {data.year_name}, {data.period_name}, {data.grade_from}–{data.grade_to} кл."
     marks = sum(len(c.marks) for c in data.classes)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from ejournal.archive import period_archive
 from ejournal.archive.models import BackupLogEntry, LogKind, LogStatus
@@ -63,6 +64,7 @@ def test_stock_7zip_opens_the_archive_with_the_code_and_every_file_matches_the_m
     marked: Journal, tmp_path: Path
 ) -> None:
     j = marked
+    empty = schools.create_class(actor=j.s.admin, year=j.s.year, grade=6, letter="Б")  # no lessons: no book
     (tmp_path / "out").mkdir()
     result = _archive(j, tmp_path / "out")
     assert [p.name for p in (tmp_path / "out").iterdir()] == [result.path.name]  # no temporary file left
@@ -105,6 +107,11 @@ def test_stock_7zip_opens_the_archive_with_the_code_and_every_file_matches_the_m
     assert book["Отметки"].max_row == 1 + len(expected)
     # The quarter belongs to grades 1–9: 10А (half-years) is not in it.
     assert not (out / "10А").exists()
+    # The class book as printing.books prints it; a class without lessons has none, and the README says why.
+    book_pdf = PdfReader(out / "5А" / "журнал.pdf")
+    assert len(book_pdf.pages) > 2 and "Математика" in "".join(page.extract_text() for page in book_pdf.pages)
+    assert (out / empty.name).is_dir() and not (out / empty.name / "журнал.pdf").exists()
+    assert f"Журнала в PDF нет у классов:\n  {empty.name}: " in (out / "README.txt").read_text(encoding="utf-8-sig")
 
     entry = BackupLogEntry.objects.get(kind=LogKind.ARCHIVE)
     assert (entry.status, entry.sha256, entry.actor_id, entry.school_id) == (
@@ -122,7 +129,8 @@ def test_a_wrong_code_opens_nothing_in_7zip_and_our_reader_refuses_in_russian(ma
     assert run.returncode == 2
     with pytest.raises(ValidationFailed, match="неверный код доступа"):
         verify_container(result.path, code="Не-тот-код")
-    assert len(verify_container(result.path, code=CODE)) == 10  # 4 tables × 2 CSV, the XLSX, README
+    # 4 tables × 2 CSV, the XLSX, the book, README
+    assert len(verify_container(result.path, code=CODE)) == 11
 
 
 def test_a_corrupted_archive_is_refused_by_the_verify_step(marked: Journal, tmp_path: Path) -> None:
