@@ -80,3 +80,12 @@ def test_a_wrong_school_period_or_directory_is_refused_in_russian(marked: Journa
     with pytest.raises(CommandError, match="не короче"):
         call_command("archive", period=marked.q1.pk, to=str(tmp_path), code_file=str(code_file))
     assert not BackupLogEntry.objects.exists()
+
+
+def test_the_periods_are_listed_with_their_ids(marked: Journal) -> None:
+    out = io.StringIO()
+    call_command("archive", "--list", school=marked.s.school.pk, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"{marked.q1.pk}\tШкола №1\t2026/2027\t1 четверть\t1–9 кл.\t01.09.2026–24.10.2026" in lines
+    with pytest.raises(CommandError, match="--list"):
+        call_command("archive", to="/tmp")

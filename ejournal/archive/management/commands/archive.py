@@ -22,12 +22,18 @@ class Command(BaseCommand):
     help = "Архив учебного периода: все классы периода в зашифрованном 7z, открываемом 7-Zip по коду доступа."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--period", type=int, required=True, help="id учебного периода (четверти, полугодия)")
-        parser.add_argument("--to", required=True, help="папка, куда записать архив (например, внешний диск)")
+        parser.add_argument("--period", type=int, help="id учебного периода (четверти, полугодия); см. --list")
+        parser.add_argument("--to", help="папка, куда записать архив (например, внешний диск)")
+        parser.add_argument("--list", action="store_true", help="показать учебные периоды с их id и выйти")
         parser.add_argument("--school", type=int, help="id школы (для проверки: период должен быть её)")
         parser.add_argument("--code-file", help="файл, первая строка которого — код доступа; иначе код спросят")
 
     def handle(self, *args: Any, **o: Any) -> None:
+        if o["list"]:
+            self.list_periods(o["school"])
+            return
+        if o["period"] is None or not o["to"]:
+            raise CommandError("Укажите --period N и --to ПАПКА (id периодов: --list).")
         period = Period.objects.select_related("scheme__year").filter(pk=o["period"]).first()
         if period is None or (o["school"] is not None and period.school_id != o["school"]):
             raise CommandError(f"Учебный период {o['period']} не найден" + (" в этой школе." if o["school"] else "."))
@@ -46,6 +52,16 @@ class Command(BaseCommand):
             f"Классов: {len(result.classes)} ({', '.join(result.classes)}), отметок: {result.marks}, "
             f"файлов: {result.files}, размер {result.size} байт. Без кода доступа архив не открыть."
         )
+
+    def list_periods(self, school_id: int | None) -> None:
+        periods = Period.objects.select_related("scheme__year", "school").order_by("school_id", "start", "pk")
+        if school_id is not None:
+            periods = periods.filter(school_id=school_id)
+        for p in periods:
+            scheme = p.scheme
+            grades = f"{scheme.grade_from}–{scheme.grade_to} кл."
+            dates = f"{p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}"
+            self.stdout.write(f"{p.pk}\t{p.school.short_name}\t{scheme.year.name}\t{p.name}\t{grades}\t{dates}")
 
     def read_code(self, code_file: str | None) -> str:
         if code_file:
