@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connections
 
 from ejournal.conftest import build_small_school
@@ -29,7 +28,10 @@ def is_postgres() -> bool:
 
 
 @pytest.fixture
-def filled(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Journal:
+def filled(transactional_db: None, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path_factory: Any) -> Journal:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp(
+        "live-media"
+    )  # this test's files only (the session's folder is shared)
     set_clock(monkeypatch, TODAY)
     journal = build_journal(build_small_school())
     s = journal.s
@@ -38,7 +40,7 @@ def filled(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Journal:
     services.set_cell(actor=s.teacher, lesson=journal.lesson_on(MONDAY), student=b, text="н")
     services.set_cell(actor=s.teacher, lesson=journal.lesson_on(WEDNESDAY), student=b, text="3")
     period_marks.set_period_mark(actor=s.teacher, assignment=s.math_5a, student=a, period=journal.q2, value="4")
-    homework = Path(settings.MEDIA_ROOT) / "homework" / str(s.school.pk) / "задание.txt"
+    homework = settings.MEDIA_ROOT / "homework" / str(s.school.pk) / "задание.txt"
     homework.parent.mkdir(parents=True, exist_ok=True)
     homework.write_bytes("Упр. 5 на с. 12".encode())
     return journal
