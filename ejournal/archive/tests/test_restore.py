@@ -14,6 +14,7 @@ import psycopg
 import pytest
 from django.db import connections
 
+from ejournal.archive import backup, snapshot
 from ejournal.archive.backup import make_backup
 from ejournal.archive.errors import ArchiveCode
 from ejournal.archive.models import BackupLogEntry, LogKind, LogStatus
@@ -148,3 +149,28 @@ def test_sqlite_backup_is_a_database_file(filled, target, tmp_path):
     with tarfile.open(made.path) as tar:
         assert tar.extractfile("database.sqlite3").read(16) == b"SQLite format 3\x00"
     assert restore(path=made.path, key=None, target=target).ok
+
+
+@pytest.mark.skipif("is_postgres()", reason="the older schema is made by editing the SQLite snapshot")
+def test_a_backup_of_an_older_schema_is_migrated_after_restore(filled, target, tmp_path, monkeypatch):
+    real_dump = backup._dump_database
+
+    def older(dest_dir):
+        """The snapshot as a version without the archive app would have made it."""
+        vendor, dump, _ = real_dump(dest_dir)
+        db = sqlite3.connect(dump)
+        db.execute("DROP TABLE archive_backuplogentry")
+        db.execute("DELETE FROM django_migrations WHERE app = 'archive'")
+        db.commit()
+        db.close()
+        return vendor, dump, snapshot.sqlite_figures(dump)
+
+    monkeypatch.setattr(backup, "_dump_database", older)
+    made = make_backup(to_dir=tmp_path, key=KEY)
+
+    verification = restore(path=made.path, key=KEY, target=target)
+
+    assert verification.ok and "archive.0001_initial" in verification.migrations_applied
+    assert "archive_backuplogentry" not in {t.name for t in verification.tables}
+    assert rows(target.settings_dict, "archive_backuplogentry") == []
+    assert rows(target.settings_dict, "journal_mark") == rows(connections["default"].settings_dict, "journal_mark")
