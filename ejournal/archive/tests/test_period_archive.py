@@ -4,6 +4,7 @@ manifest; a wrong code, a damaged file, a missing directory and an interruption 
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
@@ -174,6 +175,20 @@ def test_a_missing_directory_is_reported_and_logged_as_failed(marked: Journal, t
         _archive(marked, tmp_path / "no-such-disk")
     entry = BackupLogEntry.objects.get(kind=LogKind.ARCHIVE)
     assert entry.status == LogStatus.FAILED and entry.sha256 == ""
+
+
+def test_a_full_disk_leaves_no_half_written_file(
+    marked: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: Path, files: dict[str, bytes], *, code: str) -> None:
+        path.write_bytes(b"7z\xbc\xaf\x27\x1c" + b"\0" * 100)  # the start of a 7z, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(period_archive, "write_container", disk_full)
+    with pytest.raises(ValidationFailed, match=r"No space left on device\. Готового файла нет"):
+        _archive(marked, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    assert BackupLogEntry.objects.get().details["error"] == "No space left on device"
 
 
 def test_a_failed_verification_or_an_interruption_leaves_no_file(
