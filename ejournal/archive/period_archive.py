@@ -240,18 +240,14 @@ def read_period_archive(*, school: School, period: Period) -> PeriodData:
     )
 
 
-def print_books(data: PeriodData, *, period: Period, printer: User | None) -> Books:
-    """The class book of every class (printing.books.class_book), as `printer` sees it. A class the book
+def print_books(data: PeriodData, *, period: Period, actor: User | None) -> Books:
+    """The class book of every class (printing.books.class_book; `actor` None is the console). A class the book
     refuses (no lessons in the period) is named in the README instead of failing the whole archive."""
     books = Books()
     for class_data in data.classes:
-        if printer is None:
-            books.missing[class_data.name] = "в школе нет директора, от имени которого печатается журнал"
-            continue
         try:
-            books.pdf[class_data.name] = class_book(
-                actor=printer, class_group=data.groups[class_data.pk], period=period
-            )
+            group = data.groups[class_data.pk]
+            books.pdf[class_data.name] = class_book(actor=actor, class_group=group, period=period)
         except ValidationFailed as error:
             books.missing[class_data.name] = error.message
     return books
@@ -414,10 +410,7 @@ def build_period_archive(
         raise ValidationFailed("Период относится к другой школе.")
     check_code(access_code)
     data = read_period_archive(school=school, period=period)
-    # The console has no signed-in user: the books are printed as the school's director sees them (the
-    # archive is the director's by DOMAIN); the backup log still names no actor for a console run.
-    printer = actor or archive_access.console_printer(school)
-    books = print_books(data, period=period, printer=printer)
+    books = print_books(data, period=period, actor=actor)
     made = clock.now()
     files = build_files(data, made_at=made.strftime("%d.%m.%Y %H:%M"), books=books)
     final = Path(to_dir) / archive_name(data, made)

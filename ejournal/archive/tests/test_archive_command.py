@@ -38,7 +38,7 @@ def test_the_code_from_a_file_makes_a_verified_archive_and_prints_its_checksum(m
     path, checksum = out.getvalue().splitlines()[:2]
     assert Path(path).parent == to and checksum.startswith("SHA-256 ")
     assert "отметок: 1" in out.getvalue()
-    # The books are printed as the school's director sees them (the console has no signed-in user).
+    # The console prints the books too (class_book with no person: the operator's console).
     assert "5А/журнал.pdf" in verify_container(Path(path), code=CODE)
     entry = BackupLogEntry.objects.get()
     assert (entry.status, entry.actor_id, entry.sha256) == (LogStatus.DONE, None, checksum.split()[1])
