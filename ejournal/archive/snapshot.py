@@ -77,7 +77,7 @@ def sqlite_figures(path: Path) -> DatabaseFigures:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
         ]
-        tables = {}
+        tables: dict[str, TableFigures] = {}
         for name in names:
             keys = sorted((row[5], row[1]) for row in db.execute(f"PRAGMA table_info({_quote(name)})") if row[5])
             order = ", ".join(_quote(column) for _, column in keys) or "rowid"
@@ -151,7 +151,7 @@ def pg_connect(settings_dict: dict[str, Any], **options: Any) -> Iterator[psycop
 
 def _pg_figures(conn: psycopg.Connection[Any]) -> DatabaseFigures:
     names = [row[0] for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
-    tables = {}
+    tables: dict[str, TableFigures] = {}
     for name in names:
         keys = [
             row[0]
@@ -165,7 +165,7 @@ def _pg_figures(conn: psycopg.Connection[Any]) -> DatabaseFigures:
         # The row's own text form: PostgreSQL's canonical rendering, identical after pg_restore.
         with conn.cursor(name=f"figures_{len(tables)}") as cursor:
             cursor.itersize = 5000
-            cursor.execute(f"SELECT t::text FROM public.{_quote(name)} AS t ORDER BY {order}")  # type: ignore[arg-type]
+            cursor.execute(f"SELECT t::text FROM public.{_quote(name)} AS t ORDER BY {order}")
             tables[name] = _hash_rows(cursor)
     migrations = _heads(conn.execute("SELECT app, name FROM django_migrations")) if "django_migrations" in names else {}
     return DatabaseFigures(tables=tables, migrations=migrations)

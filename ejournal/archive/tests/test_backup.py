@@ -26,7 +26,9 @@ def test_a_plain_backup_holds_the_database_and_the_files_with_their_checksums(fi
     assert result.sha256 == hashlib.sha256(result.path.read_bytes()).hexdigest()
     with tarfile.open(result.path) as tar:
         names = tar.getnames()
-        manifest = json.load(tar.extractfile("manifest.json"))
+        member = tar.extractfile("manifest.json")
+        assert member is not None
+        manifest = json.load(member)
     assert names[0] == "manifest.json"
     database = "database.pgdump" if is_postgres() else "database.sqlite3"
     assert manifest["vendor"] == ("postgresql" if is_postgres() else "sqlite") and manifest["database"] == database

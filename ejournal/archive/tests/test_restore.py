@@ -30,7 +30,7 @@ def rows(settings_dict: dict[str, Any], table: str) -> list[tuple[Any, ...]]:
     """A table's rows read the same plain way from both databases."""
     if settings_dict["ENGINE"].endswith("postgresql"):
         with pg_connect(settings_dict) as conn:
-            return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()  # type: ignore[arg-type]
+            return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
     db = sqlite3.connect(settings_dict["NAME"])
     try:
         return db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
@@ -139,7 +139,8 @@ def test_a_live_installation_with_schools_is_refused(filled, tmp_path):
 def test_postgres_backup_is_a_pg_dump_restored_with_pg_restore(filled, target, tmp_path):
     made = make_backup(to_dir=tmp_path, key=None)
     with tarfile.open(made.path) as tar:
-        assert tar.extractfile("database.pgdump").read(5) == b"PGDMP"
+        member = tar.extractfile("database.pgdump")
+        assert member is not None and member.read(5) == b"PGDMP"
     assert restore(path=made.path, key=None, target=target).ok
 
 
@@ -147,7 +148,8 @@ def test_postgres_backup_is_a_pg_dump_restored_with_pg_restore(filled, target, t
 def test_sqlite_backup_is_a_database_file(filled, target, tmp_path):
     made = make_backup(to_dir=tmp_path, key=None)
     with tarfile.open(made.path) as tar:
-        assert tar.extractfile("database.sqlite3").read(16) == b"SQLite format 3\x00"
+        member = tar.extractfile("database.sqlite3")
+        assert member is not None and member.read(16) == b"SQLite format 3\x00"
     assert restore(path=made.path, key=None, target=target).ok
 
 
