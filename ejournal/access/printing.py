@@ -62,3 +62,8 @@ def may_print_subject(user: User | None, class_group: ClassGroup, subject: Subje
             school_id=class_group.school_id, class_group_id=class_group.pk, subject_id=subject.pk, teacher=user
         ).exists()
     )
+
+
+def reads_stored_books(user: User) -> bool:
+    """The books the worker made at period ends: management (administrator, director, deputy)."""
+    return reads_whole_school(user)

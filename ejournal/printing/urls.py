@@ -6,4 +6,5 @@ app_name = "printing"
 
 urlpatterns = [
     path("", views.book, name="book"),
+    path("stored/", views.stored, name="stored"),
 ]

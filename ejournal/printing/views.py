@@ -25,6 +25,7 @@ from ejournal.curriculum.models import Subject
 from ejournal.schools.models import ClassGroup, Period
 
 from .books import class_book
+from .models import StoredBook
 
 
 class PeriodChoice(forms.ModelChoiceField):
@@ -58,7 +59,9 @@ def book(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require(access.opens_printing(user))
     if "class_group" not in request.GET:
-        return render(request, "printing/book.html", {"form": BookForm(user=user)})
+        return render(
+            request, "printing/book.html", {"form": BookForm(user=user), "stored_link": access.reads_stored_books(user)}
+        )
     # Another class of the school, or a class of another school, is a 404 like any object outside the scope
     # (not the form's «choose a valid option», which would still answer for an id that does not exist).
     require(access.may_print_class(user, get_for(user, ClassGroup, request.GET["class_group"])))
@@ -82,4 +85,20 @@ def book(request: HttpRequest) -> HttpResponse:
             name = f"Журнал {class_group.name} {period.name}" + (f" {subject.name}" if subject else "")
             return download(content, file_format="pdf", name=name)
         status = refusal.status
-    return render(request, "printing/book.html", {"form": form}, status=status)
+    context = {"form": form, "stored_link": access.reads_stored_books(user)}
+    return render(request, "printing/book.html", context, status=status)
+
+
+@login_required
+@require_GET
+def stored(request: HttpRequest) -> HttpResponse:
+    """The books made at period ends; `?book=<id>` downloads one."""
+    user = current_user(request)
+    require(access.reads_stored_books(user))
+    books = StoredBook.objects.filter(school_id=user.school_id)
+    if "book" in request.GET:
+        found = get_for(user, books.select_related("class_group", "period__scheme"), request.GET["book"])
+        name = f"Журнал {found.class_group.name} {found.period.name}" + (" черновик" if found.draft else "")
+        return download(bytes(found.pdf), file_format="pdf", name=name)
+    listed = books.defer("pdf").select_related("class_group", "period__scheme__year")
+    return render(request, "printing/stored.html", {"books": listed})

@@ -359,6 +359,7 @@ MATRIX: dict[str, Entry] = {
     "reports:archive": G(MGMT),
     # --- printing (the class book) ----------------------------------------------------------------------------
     "printing:book": G(MGMT, "class_teacher"),
+    "printing:stored": G(MGMT),
     "reports:archive_file": G(MGMT),
     "reports:attendance": G(STAFF),
     "reports:journal_keeping": G(STAFF),
