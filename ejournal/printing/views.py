@@ -74,10 +74,12 @@ def book(request: HttpRequest) -> HttpResponse:
         with refused(form) as refusal:
             content = class_book(actor=user, class_group=class_group, period=period, subject=subject)
         if refusal.error is None:
-            # The book names every student with their marks: a personal data export the administrator traces.
+            # The book names every student with their marks: a personal data export the administrator traces
+            # (the summary by ids only, like every security-log summary).
             record(
                 kind=EventKind.PERSONAL_DATA_EXPORT,
-                summary=f"Классный журнал {class_group.name}, {period.name}" + (f", {subject.name}" if subject else ""),
+                summary=f"Классный журнал: класс {class_group.pk}, период {period.pk}"
+                + (f", предмет {subject.pk}" if subject else ""),
                 actor=user,
                 request=request,
                 details={"book": class_group.pk, "period": period.pk, "subject": subject.pk if subject else None},
@@ -99,6 +101,13 @@ def stored(request: HttpRequest) -> HttpResponse:
     if "book" in request.GET:
         found = get_for(user, books.select_related("class_group", "period__scheme"), request.GET["book"])
         name = f"Журнал {found.class_group.name} {found.period.name}" + (" черновик" if found.draft else "")
+        record(
+            kind=EventKind.PERSONAL_DATA_EXPORT,
+            summary=f"Книга журнала {found.pk}: класс {found.class_group_id}, период {found.period_id}",
+            actor=user,
+            request=request,
+            details={"stored_book": found.pk},
+        )
         return download(bytes(found.pdf), file_format="pdf", name=name)
     listed = books.defer("pdf").select_related("class_group", "period__scheme__year")
     return render(request, "printing/stored.html", {"books": listed})

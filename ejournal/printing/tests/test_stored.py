@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ejournal.accounts.models import User
+from ejournal.audit.models import EventKind, SecurityEvent
 from ejournal.conftest import SmallSchool
 from ejournal.core import ticks
 from ejournal.journal import periods
@@ -66,6 +67,7 @@ def test_listed_and_downloaded_by_management_only(printed: Printed, other_school
         assert page.status_code == 200 and book.sha256 in page.content.decode()
         answer = _client(user).get(URL, {"book": book.pk})
         assert answer.status_code == 200 and answer.content == bytes(book.pdf)
+        assert SecurityEvent.objects.filter(kind=EventKind.PERSONAL_DATA_EXPORT, actor=user).exists()
     for user in (j.s.class_teacher, j.teacher, j.students[0]):
         assert _client(user).get(URL).status_code == 404
     foreign = _client(other_school.admin)
