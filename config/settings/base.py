@@ -181,6 +181,10 @@ STATICFILES_DIRS = [BASE_DIR / "ejournal" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Full backups (docs/user/backups.md): the folder of the automatic copy on the 2nd day of holidays (an external
+# disk's mount point; empty: no automatic copy) and the file holding the encryption key (never in the backup).
+EJOURNAL_BACKUP_DIR = os.environ.get("EJOURNAL_BACKUP_DIR", "")
+EJOURNAL_BACKUP_KEY_FILE = os.environ.get("EJOURNAL_BACKUP_KEY_FILE", "")
 
 # Uploads of timetable/КТП files are small; a hostile 100 MB file is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

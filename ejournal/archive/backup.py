@@ -132,8 +132,11 @@ def _why(error: OSError) -> str:
     return str(error.strerror or error)
 
 
-def make_backup(*, to_dir: Path, key: bytes | None, actor: User | None = None) -> BackupResult:
-    """Writes one verified backup file into `to_dir` and logs the run (done or failed)."""
+def make_backup(
+    *, to_dir: Path, key: bytes | None, actor: User | None = None, occasion: str = "on_demand"
+) -> BackupResult:
+    """Writes one verified backup file into `to_dir` and logs the run (done or failed). `occasion` is kept in
+    the log ("holidays" for the automatic copy, which the tick looks for)."""
     to_dir = Path(to_dir)
     created = timezone.now()
     final = _unique_name(to_dir, f"ejournal-{created:%Y%m%d-%H%M%S}", ".tar.gz.enc" if key else ".tar.gz")
@@ -184,7 +187,7 @@ def make_backup(*, to_dir: Path, key: bytes | None, actor: User | None = None) -
             what="Полная резервная копия",
             where=str(to_dir),
             actor=actor,
-            details={"error": message},
+            details={"error": message, "occasion": occasion},
         )
         if isinstance(error, OSError):
             raise WriteFailed(message) from error
@@ -209,7 +212,13 @@ def make_backup(*, to_dir: Path, key: bytes | None, actor: User | None = None) -
         size=size,
         sha256=sha,
         actor=actor,
-        details={"encrypted": bool(key), "tables": result.tables, "rows": result.rows, "files": result.files},
+        details={
+            "occasion": occasion,
+            "encrypted": bool(key),
+            "tables": result.tables,
+            "rows": result.rows,
+            "files": result.files,
+        },
     )
     return result
 
