@@ -192,6 +192,11 @@ def make_backup(
         if isinstance(error, OSError):
             raise WriteFailed(message) from error
         raise
+    except BaseException:
+        # Interrupted (Ctrl+C, the worker stopping): the half-written file goes too. A process killed outright
+        # leaves only the hidden `.partial` file, which is never taken for a backup and which restore refuses as cut.
+        _remove(partial)
+        raise
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)

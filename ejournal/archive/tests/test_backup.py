@@ -95,3 +95,16 @@ def test_a_file_that_does_not_read_back_is_never_reported_done(filled, tmp_path,
 
     assert list(tmp_path.iterdir()) == []
     assert BackupLogEntry.objects.get().status == LogStatus.FAILED
+
+
+def test_an_interruption_in_the_middle_leaves_no_file(filled, tmp_path, monkeypatch):
+    def interrupted(out, manifest, members):
+        out.write(b"x" * 1000)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(backup, "_write_tar", interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        make_backup(to_dir=tmp_path, key=KEY)
+
+    assert list(tmp_path.iterdir()) == []
