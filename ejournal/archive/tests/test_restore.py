@@ -4,6 +4,7 @@ non-empty installation are refused before anything is touched."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sqlite3
 import tarfile
@@ -22,6 +23,11 @@ from ejournal.archive.restore import Target, installation, restore
 from ejournal.archive.snapshot import pg_connect
 from ejournal.archive.tests.conftest import KEY, is_postgres  # noqa: F401 - named in skipif conditions
 from ejournal.core.errors import DomainError
+from ejournal.curriculum.models import TeachingAssignment
+from ejournal.demo.generator import generate
+from ejournal.journal import period_marks
+from ejournal.journal.tests.conftest import set_clock
+from ejournal.schools.models import Enrolment, Period
 
 COMPARED = ["journal_mark", "journal_attendance", "journal_periodmark", "journal_changerecord", "accounts_user"]
 
@@ -176,3 +182,29 @@ def test_a_backup_of_an_older_schema_is_migrated_after_restore(filled, target, t
     assert "archive_backuplogentry" not in {t.name for t in verification.tables}
     assert rows(target.settings_dict, "archive_backuplogentry") == []
     assert rows(target.settings_dict, "journal_mark") == rows(connections["default"].settings_dict, "journal_mark")
+
+
+def test_the_demo_school_is_restored_with_every_mark_attendance_and_period_mark(
+    transactional_db, target, tmp_path, settings, tmp_path_factory, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("demo-media")
+    today = dt.date(2027, 1, 20)
+    set_clock(monkeypatch, today)
+    demo = generate(7, grades=(5, 9), classes_per_parallel=1, students_per_class=5, today=today)
+    # The demo writes no period marks: the first quarter's, by each math teacher, for every student.
+    for assignment in TeachingAssignment.objects.filter(school_id=demo.school.pk, subject__name="Математика"):
+        period = Period.objects.filter(school_id=demo.school.pk, end__lt=today).order_by("start").first()
+        students = Enrolment.objects.filter(school_id=demo.school.pk, class_group_id=assignment.class_group_id)
+        for enrolment in students.select_related("student"):
+            period_marks.set_period_mark(
+                actor=assignment.teacher, assignment=assignment, student=enrolment.student, value="4", period=period
+            )
+    made = make_backup(to_dir=tmp_path, key=KEY)
+
+    verification = restore(path=made.path, key=KEY, target=target)
+
+    assert verification.ok
+    live = connections["default"].settings_dict
+    for table in ("journal_mark", "journal_attendance", "journal_periodmark"):
+        restored = rows(target.settings_dict, table)
+        assert restored == rows(live, table) and len(restored) > 0, table
