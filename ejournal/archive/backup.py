@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import io
 import json
 import os
@@ -32,6 +31,7 @@ from django.utils import timezone
 from ejournal.accounts.models import User
 from ejournal.archive import snapshot
 from ejournal.archive.container import EncryptingWriter
+from ejournal.archive.disk import file_digest, sync_directory
 from ejournal.archive.errors import ArchiveCode
 from ejournal.archive.models import LogKind, LogStatus
 from ejournal.archive.reading import FORMAT, FORMAT_VERSION, MANIFEST, read_backup
@@ -62,15 +62,6 @@ def product_version() -> str:
         return metadata.version("ejournal")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
 
 
 def _media_files(root: Path) -> list[tuple[str, Path]]:
@@ -173,7 +164,7 @@ def make_backup(
         read_backup(partial, key)  # the file as written on the disk, not what we meant to write
         sha, size = file_digest(partial)
         os.replace(partial, final)
-        _fsync_dir(to_dir)
+        sync_directory(to_dir)  # the rename must reach the disk before we say the backup is done
     except (OSError, DomainError) as error:
         _remove(partial)
         message = (
@@ -232,12 +223,3 @@ def _remove(path: Path) -> None:
     """Removes a half-written file; a folder that is gone or not a folder leaves nothing to remove."""
     with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    """The rename itself must reach the disk before we say the backup is done."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -51,6 +51,7 @@ from ejournal.journal.models import Attendance, AttendanceCode, PeriodMark, Peri
 from ejournal.printing.books import class_book
 from ejournal.schools.models import ClassGroup, Enrolment, Period, School
 
+from .disk import file_digest, sync_directory
 from .models import LogKind, LogStatus
 from .services import log_entry
 
@@ -379,17 +380,6 @@ def verify_container(path: Path, *, code: str) -> dict[str, str]:
     return expected
 
 
-def _sync_directory(path: Path) -> None:
-    """The rename itself on the disk (POSIX: the directory's entry). Best effort: some file systems refuse to sync
-    a directory, and the archive is already complete and verified under its name by then."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def archive_name(data: PeriodData, made: dt.datetime) -> str:
     period = data.period_name.replace(" ", "_")
     grades = f"{data.grade_from}-{data.grade_to}кл"
@@ -423,12 +413,14 @@ def build_period_archive(
         write_container(partial, files, code=access_code)
         verify_container(partial, code=access_code)
         with partial.open("rb") as handle:
-            sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
             # On the disk before it gets its name: a power cut must not leave a named but empty archive.
             os.fsync(handle.fileno())
-        size = partial.stat().st_size
+        sha256, size = file_digest(partial)
         os.replace(partial, final)
-        _sync_directory(final.parent)
+        # Best effort: some file systems refuse to sync a directory, and the archive is already complete and
+        # verified under its name by then.
+        with contextlib.suppress(OSError):
+            sync_directory(final.parent)
     except (OSError, ValidationFailed) as error:
         partial.unlink(missing_ok=True)
         reason = error.message if isinstance(error, ValidationFailed) else (error.strerror or str(error))

@@ -31,7 +31,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from ejournal.accounts.models import User
 from ejournal.archive import snapshot
-from ejournal.archive.backup import MEDIA_PREFIX, WriteFailed, file_digest
+from ejournal.archive.backup import MEDIA_PREFIX, WriteFailed
+from ejournal.archive.disk import file_digest
 from ejournal.archive.errors import ArchiveCode
 from ejournal.archive.models import LogKind, LogStatus
 from ejournal.archive.reading import read_backup
