@@ -1,4 +1,5 @@
-"""The backup log (журнал пользования резервной копией): every backup, archive, copy-out, restore and drill.
+"""The backup log (журнал пользования резервной копией): every backup, its ISO image, archive, copy-out, restore
+and drill.
 
 Append-only like the other history tables: a school must be able to show years later who took which copy of
 its journal, where to, and with what checksum; an administrator cannot erase that through the product.
@@ -14,6 +15,7 @@ from ejournal.core.models import AppendOnly, SchoolScoped
 
 class LogKind(models.TextChoices):
     BACKUP = "backup", "резервная копия"
+    ISO = "iso", "образ ISO для записи на диск"
     ARCHIVE = "archive", "архив периода"
     COPY_OUT = "copy_out", "выдача копии"
     RESTORE = "restore", "восстановление"
