@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("ejournal.notifications.urls")),
     path("reports/", include("ejournal.reports.urls")),
     path("printing/", include("ejournal.printing.urls")),
+    path("hours/", include("ejournal.hours.urls")),
     path("imports/", include("ejournal.interop.urls")),
     path("audit/", include("ejournal.audit.urls")),
     path("api/v1/", include("ejournal.api.v1.urls")),

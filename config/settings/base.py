@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ejournal.notifications",
     "ejournal.reports",
     "ejournal.printing",
+    "ejournal.hours",
     "ejournal.interop",
     "ejournal.audit",
     "ejournal.archive",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import audit, interop, notifications, people, printing, reports, roles
+from . import audit, hours, interop, notifications, people, printing, reports, roles
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Отчёты", reverse("reports:index")))
     elif reports.reads_region(user):
         items.append(MenuItem("Сводка по муниципалитету", reverse("reports:region")))
+    if hours.reads_hours(user):
+        items.append(MenuItem("Проведённые часы", reverse("hours:index")))
     if printing.opens_printing(user):
         items.append(MenuItem("Печать журнала", reverse("printing:book")))
     if notifications.has_inbox(user):

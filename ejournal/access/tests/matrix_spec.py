@@ -124,6 +124,7 @@ ID_PARAMS: dict[str, dict[str, Getter]] = {
     "delivery_id": {"own": lambda o: o.delivery.pk},
     "report_id": {"own": lambda o: o.report.pk},
     "batch_id": {"own": lambda o: o.batch.pk},
+    "teacher_id": {"own": lambda o: o.s.teacher.pk, "other_class": lambda o: o.other_teacher.pk},
 }
 # `pk` means a different object under each prefix.
 PK_BY_PREFIX: dict[str, dict[str, Getter]] = {
@@ -364,6 +365,10 @@ MATRIX: dict[str, Entry] = {
     "reports:attendance": G(STAFF),
     "reports:journal_keeping": G(STAFF),
     "reports:program_execution": G(STAFF),
+    # --- hours given (issue 17): management reads every teacher, a teacher their own; confirms only themselves
+    "hours:index": G(STAFF),
+    "hours:teacher": G(MGMT, "teacher"),
+    "hours:confirm": P("teacher"),
     # --- imports, security log --------------------------------------------------------------------------------
     "interop:list": G(ADMIN),
     "interop:upload": P(ADMIN),
@@ -432,6 +437,9 @@ MATRIX: dict[str, Entry] = {
     "api-report-attendance": G(STAFF),
     "api-report-journal-keeping": G(STAFF),
     "api-report-program-execution": G(STAFF),
+    "api-hours": G(STAFF),
+    "api-hours-teacher": G(MGMT, "teacher"),
+    "api-hours-confirmations": G(STAFF),
     "api-reports-school": G(MGMT),
     "api-reports-teacher": G(STAFF),
     "api-reports-class": G(MGMT, "class_teacher"),

@@ -14,10 +14,19 @@ from ejournal.accounts.errors import AccountsCode
 from ejournal.archive.errors import ArchiveCode
 from ejournal.core.errors import CoreCode
 from ejournal.curriculum.errors import CurriculumCode
+from ejournal.hours.errors import HoursCode
 from ejournal.interop.errors import ImportsCode
 from ejournal.journal.errors import JournalCode
 
-ENUMS: tuple[type[StrEnum], ...] = (CoreCode, AccountsCode, CurriculumCode, JournalCode, ImportsCode, ArchiveCode)
+ENUMS: tuple[type[StrEnum], ...] = (
+    CoreCode,
+    AccountsCode,
+    CurriculumCode,
+    JournalCode,
+    ImportsCode,
+    ArchiveCode,
+    HoursCode,
+)
 
 
 def all_codes() -> list[str]:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("ejournal.api.v1.notifications")),
     path("", include("ejournal.api.v1.reports")),
     path("", include("ejournal.api.v1.reports_keeping")),
+    path("", include("ejournal.api.v1.hours")),
 ]

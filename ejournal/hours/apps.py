@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HoursConfig(AppConfig):
+    name = "ejournal.hours"
+    label = "hours"
+    verbose_name = "Проведённые часы"
