@@ -3,6 +3,7 @@
 - The administrator, director and deputy print the book of every class of their school.
 - A class teacher prints the book of the class they lead (every subject of it).
 - A subject's teacher prints their own subject's journal of a class (the book with `subject`).
+- The stored books and the background jobs that make them (every class of a period): management.
 - Everyone else, and every class of another school, is a 404.
 - No person at all (`None`): the operator's console (`ejournal book`) and the worker's stored books act for the
   installation, like `ejournal archive`; a page or the API always passes the signed-in user.
@@ -67,3 +68,14 @@ def may_print_subject(user: User | None, class_group: ClassGroup, subject: Subje
 def reads_stored_books(user: User) -> bool:
     """The books the worker made at period ends: management (administrator, director, deputy)."""
     return reads_whole_school(user)
+
+
+def makes_stored_books(user: User, period: object, class_group: ClassGroup | None = None) -> bool:
+    """Asking the worker for the books of a period (all classes of the band, or one): management, own school."""
+    return reads_stored_books(user) and same_school(user, period, class_group)
+
+
+def may_print_journal(user: User, assignment: TeachingAssignment) -> bool:
+    """One journal (the subject of a class) from the journals list: the subject's teacher, the class teacher,
+    management — whoever may print that subject of the class."""
+    return may_print_subject(user, assignment.class_group, assignment.subject)

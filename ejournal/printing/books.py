@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -30,11 +31,25 @@ def render(book: Book) -> bytes:
     )
 
 
-def class_book(*, actor: User | None, class_group: ClassGroup, period: Period, subject: Subject | None = None) -> bytes:
-    """The PDF of the class's journal for the period (one subject's journal with `subject`).
+def class_book(
+    *,
+    actor: User | None,
+    class_group: ClassGroup,
+    period: Period | None = None,
+    subject: Subject | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    part: str = "book",
+) -> bytes:
+    """The PDF of the class's journal for the period, or for the dates `start`–`end` within the class's year
+    (one subject's journal with `subject`; the сводная ведомость alone with `part="summary"`).
 
     `actor` None is the operator's console or the worker (no person; access.printing). NotFound outside the
-    actor's scope (access.printing); ValidationFailed (in Russian) for a class without
-    lessons in the period. An open period is printed with «ЧЕРНОВИК» on every page.
+    actor's scope (access.printing); ValidationFailed (in Russian) for a class without lessons in the period
+    or a range outside the year. An open period is printed with «ЧЕРНОВИК» on every page.
     """
-    return render(class_book_data(user=actor, class_group=class_group, period=period, subject=subject))
+    return render(
+        class_book_data(
+            user=actor, class_group=class_group, period=period, subject=subject, start=start, end=end, part=part
+        )
+    )

@@ -29,6 +29,7 @@ from ejournal.journal.models import (
     PeriodMark,
     PeriodMarkKind,
 )
+from ejournal.journal.periods import periods_of_class
 from ejournal.journal.values import cell_text
 from ejournal.schools.models import ClassGroup, Enrolment, Period, SubgroupMember
 
@@ -80,6 +81,7 @@ class BookSource:
     homework: dict[int, str]  # lesson -> text
     period_marks: list[tuple[int, int, str, str]]  # subject, student, kind, value
     subjects: list[tuple[int, str]]  # subjects of the book, in order
+    is_period: bool = True  # False: a date range, without the сводная ведомость
 
 
 @dataclass
@@ -111,6 +113,9 @@ class Book:
     summary_subjects: list[str]
     summary: list[list[str]]  # name, then «период / год» per subject
     attendance: list[list[str]]  # name, missed, б, у, п, н
+    # "book": the whole book; "summary": the сводная ведомость alone. A date range has no summary (False).
+    part: str = "book"
+    has_summary: bool = True
 
     def as_data(self) -> dict[str, object]:
         return {
@@ -132,20 +137,34 @@ class Book:
             "summary_subjects": self.summary_subjects,
             "summary": self.summary,
             "attendance": self.attendance,
+            "part": self.part,
+            "has_summary": self.has_summary,
         }
 
 
 def read_book(
-    *, user: User | None, class_group: ClassGroup, period: Period, subject: Subject | None = None
+    *,
+    user: User | None,
+    class_group: ClassGroup,
+    period: Period | None = None,
+    subject: Subject | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> BookSource:
-    """The rows of the book; NotFound outside the user's scope, ValidationFailed for a class without lessons."""
+    """The rows of the book for a period or for the dates `start`–`end` (within the class's year).
+
+    NotFound outside the user's scope, ValidationFailed for a class without lessons or a range outside the year.
+    A range has no сводная ведомость (period marks are per period) and is a draft unless every period it
+    touches is closed."""
+    if (period is None) == (start is None or end is None):
+        raise ValidationFailed("Укажите период или даты «с» и «по».", field="period")
     allowed = (
         access.may_print_subject(user, class_group, subject)
         if subject is not None
         else access.may_print_class(user, class_group)
     )
-    require(allowed and one_school(class_group, period))
-    if user is not None:
+    require(allowed and (period is None or one_school(class_group, period)))
+    if user is not None and period is not None:
         in_school_of(user, period)
     school_id = class_group.school_id
     group = (
@@ -154,21 +173,38 @@ def read_book(
         .prefetch_related("class_teachers")
         .get()
     )
-    scheme = period.scheme if Period._meta.get_field("scheme").is_cached(period) else None
-    if scheme is None or scheme.year_id != group.year_id or not scheme.covers(group.grade):
-        scheme = Period.objects.filter(school_id=school_id, pk=period.pk).select_related("scheme").get().scheme
-        if scheme.year_id != group.year_id or not scheme.covers(group.grade):
-            # The class and the period are both the user's to see: saying they do not match leaks nothing.
+    if period is not None:
+        scheme = period.scheme if Period._meta.get_field("scheme").is_cached(period) else None
+        if scheme is None or scheme.year_id != group.year_id or not scheme.covers(group.grade):
+            scheme = Period.objects.filter(school_id=school_id, pk=period.pk).select_related("scheme").get().scheme
+            if scheme.year_id != group.year_id or not scheme.covers(group.grade):
+                # The class and the period are both the user's to see: saying they do not match leaks nothing.
+                raise ValidationFailed(
+                    f"Период «{period.number} {scheme.get_kind_display()}» ({scheme.grade_from}–{scheme.grade_to} "
+                    f"кл.) не из учебных периодов класса {group.name}.",
+                    field="period",
+                )
+        span_start, span_end = period.start, period.end
+        span_name = f"{period.number} {scheme.get_kind_display()}"
+        touched = [period.pk]
+    else:
+        assert start is not None and end is not None
+        span_start, span_end = start, end
+        if span_start > span_end or span_start < group.year.start or span_end > group.year.end:
             raise ValidationFailed(
-                f"Период «{period.number} {scheme.get_kind_display()}» ({scheme.grade_from}–{scheme.grade_to} кл.) "
-                f"не из учебных периодов класса {group.name}.",
-                field="period",
+                f"Даты печати должны идти по порядку и лежать в {group.year.name} учебном году "
+                f"({ru_date(group.year.start)}–{ru_date(group.year.end)}).",
+                field="date_from",
             )
-    closed = PeriodClosure.objects.filter(
-        Q(class_group__isnull=True) | Q(class_group_id=group.pk), school_id=school_id, period_id=period.pk
-    ).exists()
+        span_name = f"с {ru_date(span_start)} по {ru_date(span_end)}"
+        touched = [p.pk for p in periods_of_class(group) if p.start <= span_end and p.end >= span_start]
+    closures = PeriodClosure.objects.filter(
+        Q(class_group__isnull=True) | Q(class_group_id=group.pk), school_id=school_id, period_id__in=touched
+    ).values_list("period_id", flat=True)
+    # A range outside every period (holidays only) has nothing to close: it is as final as its periods are.
+    closed = set(touched) <= set(closures)
     lessons_qs = Lesson.objects.filter(
-        school_id=school_id, class_group_id=group.pk, date__range=(period.start, period.end)
+        school_id=school_id, class_group_id=group.pk, date__range=(span_start, span_end)
     ).exclude(status=LessonStatus.CANCELLED)
     if subject is not None:
         lessons_qs = lessons_qs.filter(subject_id=subject.pk)
@@ -208,13 +244,13 @@ def read_book(
     ]
     if not lessons:
         what = f" по предмету «{subject.name}»" if subject is not None else ""
-        raise ValidationFailed(
-            f"В классе {group.name}{what} нет уроков за период «{period.number} {scheme.get_kind_display()}» "
-            f"({ru_date(period.start)}–{ru_date(period.end)}): печатать нечего."
-        )
+        when = span_name
+        if period is not None:
+            when = f"за период «{span_name}» ({ru_date(span_start)}–{ru_date(span_end)})"
+        raise ValidationFailed(f"В классе {group.name}{what} нет уроков {when}: печатать нечего.")
     enrolments = (
-        Enrolment.objects.filter(school_id=school_id, class_group_id=group.pk, start__lte=period.end)
-        .filter(Q(end__isnull=True) | Q(end__gte=period.start))
+        Enrolment.objects.filter(school_id=school_id, class_group_id=group.pk, start__lte=span_end)
+        .filter(Q(end__isnull=True) | Q(end__gte=span_start))
         .order_by("student__last_name", "student__first_name", "student__middle_name", "student_id")
         .values_list("student_id", "student__last_name", "student__first_name", "student__middle_name")
     )
@@ -245,18 +281,27 @@ def read_book(
     ):
         homework[lesson_id].append(text)
     subjects = list(dict.fromkeys((row.subject_id, row.subject) for row in lessons))
-    period_marks = list(
-        PeriodMark.objects.filter(school_id=school_id, class_group_id=group.pk, subject_id__in=[s for s, _ in subjects])
-        .filter(Q(kind=PeriodMarkKind.PERIOD, period_id=period.pk) | Q(kind=PeriodMarkKind.YEAR, year_id=group.year_id))
-        .values_list("subject_id", "student_id", "kind", "value")
+    period_marks = (
+        list(
+            PeriodMark.objects.filter(
+                school_id=school_id, class_group_id=group.pk, subject_id__in=[s for s, _ in subjects]
+            )
+            .filter(
+                Q(kind=PeriodMarkKind.PERIOD, period_id=period.pk) | Q(kind=PeriodMarkKind.YEAR, year_id=group.year_id)
+            )
+            .values_list("subject_id", "student_id", "kind", "value")
+        )
+        if period is not None
+        else []
     )
     return BookSource(
         school=group.school.name,
         class_name=group.name,
         year=group.year.name,
-        period_name=f"{period.number} {scheme.get_kind_display()}",
-        period_start=period.start,
-        period_end=period.end,
+        period_name=span_name,
+        period_start=span_start,
+        period_end=span_end,
+        is_period=period is not None,
         class_teachers=[_name(t.last_name, t.first_name, t.middle_name) for t in group.class_teachers.all()],
         closed=closed,
         students=list(students.items()),
@@ -270,7 +315,7 @@ def read_book(
     )
 
 
-def build_book(source: BookSource, *, columns_per_page: int = COLUMNS_PER_PAGE) -> Book:
+def build_book(source: BookSource, *, columns_per_page: int = COLUMNS_PER_PAGE, part: str = "book") -> Book:
     """Arrange the rows into the book's pages; no queries."""
     marks: dict[tuple[int, int], list[str]] = defaultdict(list)
     for lesson_id, student_id, value in source.marks:
@@ -333,17 +378,37 @@ def build_book(source: BookSource, *, columns_per_page: int = COLUMNS_PER_PAGE) 
         class_name=source.class_name,
         year=source.year,
         period=source.period_name,
-        span=f"{ru_date(source.period_start)} – {ru_date(source.period_end)}",
+        span=f"{ru_date(source.period_start)} – {ru_date(source.period_end)}" if source.is_period else "",
         class_teachers=", ".join(source.class_teachers) or "—",
         draft=not source.closed,
         sections=sections,
         summary_subjects=[name for _pk, name in source.subjects],
         summary=summary,
         attendance=attendance,
+        part=part,
+        has_summary=source.is_period,
     )
 
 
+PARTS = {"book": "журнал", "summary": "только сводную ведомость"}
+
+
 def class_book_data(
-    *, user: User | None, class_group: ClassGroup, period: Period, subject: Subject | None = None
+    *,
+    user: User | None,
+    class_group: ClassGroup,
+    period: Period | None = None,
+    subject: Subject | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    part: str = "book",
 ) -> Book:
-    return build_book(read_book(user=user, class_group=class_group, period=period, subject=subject))
+    """`part` "summary": the сводная ведомость of the period alone (no spreads; a date range has none)."""
+    if part not in PARTS:
+        raise ValidationFailed(
+            "Неизвестная часть журнала: «book» (журнал) или «summary» (сводная ведомость).", field="part"
+        )
+    if part == "summary" and period is None:
+        raise ValidationFailed("Сводная ведомость печатается за период, не за даты.", field="period")
+    source = read_book(user=user, class_group=class_group, period=period, subject=subject, start=start, end=end)
+    return build_book(source, part=part)
