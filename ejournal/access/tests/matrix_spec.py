@@ -361,6 +361,8 @@ MATRIX: dict[str, Entry] = {
     # --- printing (the class book) ----------------------------------------------------------------------------
     "printing:book": G(MGMT, "class_teacher"),
     "printing:stored": G(MGMT),
+    "printing:make": P(MGMT),
+    "printing:journal": G(JOURNAL_READERS),
     "reports:archive_file": G(MGMT),
     "reports:attendance": G(STAFF),
     "reports:journal_keeping": G(STAFF),
@@ -458,6 +460,10 @@ MATRIX: dict[str, Entry] = {
     "api-import": G(ADMIN),
     "api-import-commit": P(ADMIN),
     "api-import-discard": P(ADMIN),
+    "api-printing-book": G(MGMT, "class_teacher"),
+    "api-printing-journal": G(JOURNAL_READERS),
+    "api-printing-stored": G(MGMT),
+    "api-printing-jobs": G(MGMT),
 }
 
 
