@@ -11,7 +11,6 @@ temporary file, so nothing that looks like a valid backup is left, and is logged
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import json
 import os
@@ -19,7 +18,7 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,19 +30,14 @@ from django.utils import timezone
 from ejournal.accounts.models import User
 from ejournal.archive import snapshot
 from ejournal.archive.container import EncryptingWriter
-from ejournal.archive.disk import file_digest, sync_directory
-from ejournal.archive.errors import ArchiveCode
+from ejournal.archive.disk import WriteFailed, file_digest, sync_directory, why
+from ejournal.archive.iso import IsoResult, backup_readme, write_iso
 from ejournal.archive.models import LogKind, LogStatus
 from ejournal.archive.reading import FORMAT, FORMAT_VERSION, MANIFEST, read_backup
 from ejournal.archive.services import log_entry
 from ejournal.core.errors import DomainError
 
 MEDIA_PREFIX = "media/"
-
-
-class WriteFailed(DomainError):
-    status = 507
-    code = ArchiveCode.WRITE_FAILED
 
 
 @dataclass(frozen=True)
@@ -55,6 +49,8 @@ class BackupResult:
     tables: int
     rows: int
     files: int
+    iso: IsoResult | None = None
+    iso_error: str = ""  # the backup is done and valid; only its image failed (logged)
 
 
 def product_version() -> str:
@@ -113,21 +109,13 @@ def _unique_name(to_dir: Path, stem: str, suffix: str) -> Path:
     return candidate
 
 
-def _why(error: OSError) -> str:
-    if error.errno == errno.ENOSPC:
-        return "на диске нет места"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "нет прав на запись в папку"
-    if error.errno in (errno.ENOENT, errno.ENOTDIR):
-        return "папки нет (диск не подключён?)"
-    return str(error.strerror or error)
-
-
 def make_backup(
-    *, to_dir: Path, key: bytes | None, actor: User | None = None, occasion: str = "on_demand"
+    *, to_dir: Path, key: bytes | None, actor: User | None = None, occasion: str = "on_demand", iso: bool = True
 ) -> BackupResult:
     """Writes one verified backup file into `to_dir` and logs the run (done or failed). `occasion` is kept in
-    the log ("holidays" for the automatic copy, which the tick looks for)."""
+    the log ("holidays" for the automatic copy, which the tick looks for). With `iso` (the default: every full
+    backup is also ready to burn) the ISO 9660 image of it is written beside it; a failed image leaves the backup
+    done and valid, and is reported in `iso_error` (and logged)."""
     to_dir = Path(to_dir)
     created = timezone.now()
     final = _unique_name(to_dir, f"ejournal-{created:%Y%m%d-%H%M%S}", ".tar.gz.enc" if key else ".tar.gz")
@@ -168,7 +156,7 @@ def make_backup(
     except (OSError, DomainError) as error:
         _remove(partial)
         message = (
-            f"Резервная копия не записана в {to_dir}: {_why(error)}. Файла копии не осталось."
+            f"Резервная копия не записана в {to_dir}: {why(error)}. Файла копии не осталось."
             if isinstance(error, OSError)
             else error.message
         )
@@ -200,6 +188,13 @@ def make_backup(
         rows=sum(t.rows for t in figures.tables.values()),
         files=len(members) - 1,
     )
+    details = {
+        "occasion": occasion,
+        "encrypted": bool(key),
+        "tables": result.tables,
+        "rows": result.rows,
+        "files": result.files,
+    }
     log_entry(
         kind=LogKind.BACKUP,
         status=LogStatus.DONE,
@@ -208,15 +203,16 @@ def make_backup(
         size=size,
         sha256=sha,
         actor=actor,
-        details={
-            "occasion": occasion,
-            "encrypted": bool(key),
-            "tables": result.tables,
-            "rows": result.rows,
-            "files": result.files,
-        },
+        details=details,
     )
-    return result
+    if not iso:
+        return result
+    readme = backup_readme(name=final.name, sha256=sha, made=created, encrypted=bool(key), details=details)
+    try:
+        image = write_iso(source=final, readme=readme, of=LogKind.BACKUP, made=created, actor=actor)
+    except DomainError as error:
+        return replace(result, iso_error=error.message)
+    return replace(result, iso=image)
 
 
 def _remove(path: Path) -> None:

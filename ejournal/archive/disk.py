@@ -3,9 +3,31 @@ period archive and restore, which all write a file under a hidden name, verify i
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from pathlib import Path
+
+from ejournal.archive.errors import ArchiveCode
+from ejournal.core.errors import DomainError
+
+
+class WriteFailed(DomainError):
+    """The disk refused a write (full, read-only, missing): 507 with the Russian reason."""
+
+    status = 507
+    code = ArchiveCode.WRITE_FAILED
+
+
+def why(error: OSError) -> str:
+    """The operator's words for a failed write."""
+    if error.errno == errno.ENOSPC:
+        return "на диске нет места"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "нет прав на запись в папку"
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "папки нет (диск не подключён?)"
+    return str(error.strerror or error)
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ejournal.archive.iso import verify_iso
 from ejournal.archive.management.commands import archive as command
-from ejournal.archive.models import BackupLogEntry, LogStatus
+from ejournal.archive.models import BackupLogEntry, LogKind, LogStatus
 from ejournal.archive.period_archive import verify_container
 from ejournal.conftest import build_small_school
 from ejournal.journal import services
@@ -89,3 +90,21 @@ def test_the_periods_are_listed_with_their_ids(marked: Journal) -> None:
     assert f"{marked.q1.pk}\tШкола №1\t2026/2027\t1 четверть\t1–9 кл.\t01.09.2026–24.10.2026" in lines
     with pytest.raises(CommandError, match="--list"):
         call_command("archive", to="/tmp")
+
+
+def test_with_iso_the_archive_gets_its_image_beside_it(marked: Journal, tmp_path: Path) -> None:
+    code_file = tmp_path / "code.txt"
+    code_file.write_text(CODE, encoding="utf-8")
+    to = tmp_path / "disk"
+    to.mkdir()
+    out = io.StringIO()
+
+    call_command("archive", period=marked.q1.pk, to=str(to), code_file=str(code_file), iso=True, stdout=out)
+
+    archive_path = Path(out.getvalue().splitlines()[0])
+    image = next(to.glob("*.iso"))
+    assert image.name == archive_path.name.removesuffix(".7z") + ".iso"
+    assert f"Образ ISO для записи на диск: {image}" in out.getvalue()
+    assert verify_iso(image)[archive_path.name] == out.getvalue().splitlines()[1].split()[1]
+    entry = BackupLogEntry.objects.get(kind=LogKind.ISO)
+    assert entry.details["of"] == "archive" and entry.school_id == marked.s.school.pk

@@ -9,6 +9,8 @@ import json
 import tarfile
 
 import pytest
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 
 from ejournal.archive import backup
 from ejournal.archive.backup import WriteFailed, make_backup
@@ -22,7 +24,10 @@ def test_a_plain_backup_holds_the_database_and_the_files_with_their_checksums(fi
     result = make_backup(to_dir=tmp_path, key=None, actor=filled.s.admin)
 
     assert result.path.parent == tmp_path and result.path.name.endswith(".tar.gz")
-    assert [p.name for p in tmp_path.iterdir()] == [result.path.name]  # no partial file, no staging folder
+    # No partial file, no staging folder: the backup and its ISO image only.
+    assert result.iso is not None and sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [result.path.name, result.iso.path.name]
+    )
     assert result.sha256 == hashlib.sha256(result.path.read_bytes()).hexdigest()
     with tarfile.open(result.path) as tar:
         names = tar.getnames()
@@ -36,8 +41,9 @@ def test_a_plain_backup_holds_the_database_and_the_files_with_their_checksums(fi
     assert set(names) == {"manifest.json", *manifest["members"]}
     assert manifest["tables"]["journal_mark"]["rows"] == 3
     assert manifest["tables"]["journal_periodmark"]["rows"] == 1
-    assert manifest["migrations"]["archive"] == "0001_initial"
-    entry = BackupLogEntry.objects.get()
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert manifest["migrations"]["archive"] == max(name for app, name in applied if app == "archive")
+    entry = BackupLogEntry.objects.get(kind=LogKind.BACKUP)
     assert (entry.kind, entry.status, entry.sha256, entry.size) == (
         LogKind.BACKUP,
         LogStatus.DONE,

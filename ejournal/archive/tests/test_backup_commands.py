@@ -38,6 +38,9 @@ def test_backup_prints_the_file_and_its_sha256_and_restore_verifies_it_into_an_e
     path, sha_line = printed.splitlines()[:2]
     assert path.endswith(".tar.gz.enc") and sha_line == "SHA-256 " + hashlib.sha256(Path(path).read_bytes()).hexdigest()
     assert "НЕ зашифрована" not in printed
+    image = to_dir / (Path(path).name.removesuffix(".tar.gz.enc") + ".iso")
+    assert f"Образ ISO для записи на диск: {image}" in printed
+    assert f"SHA-256 образа {hashlib.sha256(image.read_bytes()).hexdigest()}" in printed
 
     # The installation is emptied as a new server would be: an empty database and no files.
     call_command("flush", interactive=False, verbosity=0)
@@ -69,4 +72,5 @@ def test_a_short_key_file_is_refused_and_no_key_warns(filled, tmp_path, monkeypa
 
     with pytest.raises(CommandError, match="короче 16 байт"):
         run("backup", "--to", str(tmp_path), "--key-file", str(short))
-    assert "НЕ зашифрована" in run("backup", "--to", str(tmp_path))
+    assert "НЕ зашифрована" in run("backup", "--to", str(tmp_path), "--no-iso")
+    assert not list(tmp_path.glob("*.iso"))

@@ -1,4 +1,5 @@
-"""Operator's command: the period archive (`ejournal archive --period N --to DIR`).
+"""Operator's command: the period archive (`ejournal archive --period N --to DIR`), with `--iso` its ISO 9660
+image beside it, ready to burn.
 
 The access code comes from a file (`--code-file`, its first line) or is typed twice at the terminal; never from
 the command line, where it would stay in the shell's history and in the process list for anyone to read.
@@ -13,7 +14,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ejournal.archive.iso import archive_readme, write_iso
+from ejournal.archive.models import LogKind
 from ejournal.archive.period_archive import build_period_archive, check_code
+from ejournal.core import time as clock
 from ejournal.core.errors import DomainError
 from ejournal.schools.models import Period, School
 
@@ -27,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="показать учебные периоды с их id и выйти")
         parser.add_argument("--school", type=int, help="id школы (для проверки: период должен быть её)")
         parser.add_argument("--code-file", help="файл, первая строка которого — код доступа; иначе код спросят")
+        parser.add_argument("--iso", action="store_true", help="записать рядом и образ ISO для записи на диск")
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["list"]:
@@ -52,6 +57,16 @@ class Command(BaseCommand):
             f"Классов: {len(result.classes)} ({', '.join(result.classes)}), отметок: {result.marks}, "
             f"файлов: {result.files}, размер {result.size} байт. Без кода доступа архив не открыть."
         )
+        if o["iso"]:
+            made = clock.now()
+            what = f"{school.short_name}: {period.scheme.year.name}, {period.name}."
+            readme = archive_readme(name=result.path.name, sha256=result.sha256, what=what, made=made)
+            try:
+                image = write_iso(source=result.path, readme=readme, of=LogKind.ARCHIVE, made=made, school=school)
+            except DomainError as exc:
+                raise CommandError(f"Архив записан и проверен, но {exc.message[0].lower()}{exc.message[1:]}") from exc
+            self.stdout.write(f"Образ ISO для записи на диск: {image.path} (метка тома {image.label})")
+            self.stdout.write(f"SHA-256 образа {image.sha256}")
 
     def list_periods(self, school_id: int | None) -> None:
         periods = Period.objects.select_related("scheme__year", "school").order_by("school_id", "start", "pk")
