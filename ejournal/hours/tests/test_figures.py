@@ -57,7 +57,9 @@ def test_lines_by_subject_and_class(changed: Changed) -> None:
 def test_a_lesson_not_yet_given_is_not_counted(changed: Changed) -> None:
     s = changed.s
     # On 24.11 (Tuesday) the day's lessons are still ahead: only what lies before that day counts.
-    figures = hours_figures(school_id=s.school.pk, span=november(), today=dt.date(2026, 11, 24), teacher_id=s.teacher2.pk)
+    figures = hours_figures(
+        school_id=s.school.pk, span=november(), today=dt.date(2026, 11, 24), teacher_id=s.teacher2.pk
+    )
     russian = figures.teachers[0]
     assert (russian.given, russian.upcoming) == (4, 1)  # 3 Tuesdays + the замена; 24.11 ahead
     assert figures.counted_to == dt.date(2026, 11, 23)
@@ -75,9 +77,7 @@ def test_drill_down_lists_every_lesson_with_its_kind(changed: Changed) -> None:
     assert topics[dt.date(2026, 11, 23)] == "Дроби"
     assert sum(x.counted for x in figures.lessons) == figures.teachers[0].given
     other, _ = by_teacher(changed, teacher_id=s.teacher2.pk, with_lessons=True)
-    assert {x.kind for x in other.lessons if x.date == dt.date(2026, 11, 16)} == {
-        f"замена за {s.teacher.short_name}"
-    }
+    assert {x.kind for x in other.lessons if x.date == dt.date(2026, 11, 16)} == {f"замена за {s.teacher.short_name}"}
 
 
 def test_period_covers_its_grades_only(changed: Changed) -> None:
@@ -91,9 +91,7 @@ def test_period_covers_its_grades_only(changed: Changed) -> None:
     # The plan is the whole quarter's: Mondays 9.11–28.12 (8) and Wednesdays 11.11–30.12 (8).
     assert figures.teachers[0].plan == 16
     # 5А is no class of the half-year band: nothing there.
-    halves = hours_figures(
-        school_id=s.school.pk, span=Span(h1.start, h1.end, "1 полугодие", "period", h1), today=TODAY
-    )
+    halves = hours_figures(school_id=s.school.pk, span=Span(h1.start, h1.end, "1 полугодие", "period", h1), today=TODAY)
     assert halves.total("given") == 0 and halves.total("plan") == 0
     assert not halves.confirmations
 
