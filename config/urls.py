@@ -18,6 +18,7 @@ urlpatterns = [
     path("printing/", include("ejournal.printing.urls")),
     path("hours/", include("ejournal.hours.urls")),
     path("imports/", include("ejournal.interop.urls")),
+    path("archive/", include("ejournal.archive.urls")),
     path("audit/", include("ejournal.audit.urls")),
     path("api/v1/", include("ejournal.api.v1.urls")),
     path("admin/", admin.site.urls),

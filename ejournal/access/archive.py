@@ -9,10 +9,66 @@ whoever holds the server's shell reads the database anyway, so the code is typed
 
 from __future__ import annotations
 
-from ejournal.accounts.models import Role, User
+from django.db.models import Q, QuerySet
 
-from .roles import in_school
+from ejournal.accounts.models import Role, User
+from ejournal.archive.models import BackupLogEntry
+
+from .roles import in_school, reads_whole_school
 
 
 def orders_period_archive(user: User) -> bool:
     return in_school(user) and user.has_role(Role.DIRECTOR)
+
+
+# --- the backups page and the period archive page (docs/domain.md, «Paper copies, backups and the archive») ---
+#
+# A full backup is of the WHOLE installation. The school's administrator orders one from the page only when the
+# installation holds exactly one school (their disk would otherwise carry other schools' children); the director
+# reads the page. Both see the log entries of their school and of the whole installation (school null: full
+# backups, restores, drills), never another school's. The period archive's list is management's; creating and
+# downloading the archive, and the non-disclosure undertaking, are the director's (the code is theirs).
+
+
+def reads_backups(user: User) -> bool:
+    return in_school(user) and user.has_role(Role.ADMIN, Role.DIRECTOR)
+
+
+def administers_backups(user: User) -> bool:
+    """The school's administrator: orders a backup where the installation allows it (orders_backup)."""
+    return in_school(user) and user.has_role(Role.ADMIN)
+
+
+def orders_backup(user: User, *, schools: int) -> bool:
+    """`schools`: how many schools the installation holds (the caller counts them once)."""
+    return administers_backups(user) and schools == 1
+
+
+def records_copy_out(user: User) -> bool:
+    """Who hands a disk over: the administrator (backups) and the director (archives)."""
+    return reads_backups(user)
+
+
+def reads_period_archives(user: User) -> bool:
+    return reads_whole_school(user)
+
+
+def downloads_period_archive(user: User) -> bool:
+    return orders_period_archive(user)
+
+
+def visible_log(user: User) -> QuerySet[BackupLogEntry]:
+    """The backup log as this user may read it: their school's entries and the installation's."""
+    if not in_school(user):
+        return BackupLogEntry.objects.none()
+    return BackupLogEntry.objects.filter(Q(school_id=user.school_id) | Q(school__isnull=True))
+
+
+def backup_alert_recipients() -> QuerySet[User]:
+    """Who is told that a restore drill failed: the active administrators of every active school (a full backup
+    is of the whole installation, so every school's journal is in it)."""
+    return (
+        User.objects.filter(is_active=True, school__is_active=True, role_grants__role=Role.ADMIN)
+        .distinct()
+        .order_by("pk")
+    )

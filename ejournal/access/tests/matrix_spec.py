@@ -124,6 +124,9 @@ ID_PARAMS: dict[str, dict[str, Getter]] = {
     "delivery_id": {"own": lambda o: o.delivery.pk},
     "report_id": {"own": lambda o: o.report.pk},
     "batch_id": {"own": lambda o: o.batch.pk},
+    "period_id": {"own": lambda o: o.period.pk},
+    "entry_id": {"own": lambda o: o.archive_entry.pk},  # a made period archive
+    "copy_id": {"own": lambda o: o.copy_entry.pk},  # its copy-out to a disk
     "teacher_id": {"own": lambda o: o.s.teacher.pk, "other_class": lambda o: o.other_teacher.pk},
 }
 # `pk` means a different object under each prefix.
@@ -378,6 +381,16 @@ MATRIX: dict[str, Entry] = {
     "interop:commit": P(ADMIN),
     "interop:discard": P(ADMIN),
     "interop:template": G(ADMIN),
+    # --- backups and the period archive (issue 15) ----------------------------------------------------------------
+    "archive:backups": G(READERS),
+    "archive:order_backup": P(ADMIN),
+    "archive:copy_out": P(READERS),
+    "archive:log_pdf": G(READERS),
+    "archive:act_pdf": G(READERS),
+    "archive:periods": G(MGMT),
+    "archive:order_archive": P("director"),
+    "archive:download": G("director"),
+    "archive:undertaking_pdf": G("director"),
     "audit:security_log": G(READERS),
     "audit:usage": G(MGMT),
     # --- API ---------------------------------------------------------------------------------------------------
@@ -460,6 +473,14 @@ MATRIX: dict[str, Entry] = {
     "api-import": G(ADMIN),
     "api-import-commit": P(ADMIN),
     "api-import-discard": P(ADMIN),
+    "api-backups": G(READERS),
+    "api-backup-copy-outs": P(READERS, data={}, json=True),
+    "api-backup-act": G(READERS),
+    "api-backup-log-pdf": G(READERS),
+    "api-period-archives": G(MGMT),
+    "api-period-archive-order": P("director", data={}, json=True),
+    "api-period-archive-file": G("director"),
+    "api-period-archive-undertaking": G("director"),
     "api-printing-book": G(MGMT, "class_teacher"),
     "api-printing-journal": G(JOURNAL_READERS),
     "api-printing-stored": G(MGMT),

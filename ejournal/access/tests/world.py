@@ -10,13 +10,18 @@ sentinel СНИЛС and birth date, which no teacher's response may contain.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ejournal.accounts import services
 from ejournal.accounts.models import Guardianship, Role, User, UserSession
+from ejournal.archive.models import BackupLogEntry, LogKind, LogStatus
+from ejournal.archive.services import log_entry
 from ejournal.conftest import SmallSchool, build_small_school
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson, TeachingAssignment, TimetableSlot
@@ -66,6 +71,9 @@ class SchoolObjects:
     parent_teacher: User
     parent_director: User
     other_admin: User
+    # Issue 15: a made period archive (a real file, so the director's download answers) and its copy to a disk.
+    archive_entry: BackupLogEntry
+    copy_entry: BackupLogEntry
     names: dict[int, str] = field(default_factory=dict)  # user id -> sentinel surname
 
     @property
@@ -91,6 +99,36 @@ def _rename(s: SmallSchool, extra: list[User], prefix: str) -> dict[int, str]:
     for student in [*s.students_5a, *s.students_10a]:
         student.last_name = names[student.pk]
     return names
+
+
+def _archive_entries(s: SmallSchool, period: Period, prefix: str) -> tuple[BackupLogEntry, BackupLogEntry]:
+    content = f"архив {prefix}".encode()
+    path = Path(tempfile.mkdtemp(prefix="matrix-archive-")) / "архив.7z"
+    path.write_bytes(content)
+    sha = hashlib.sha256(content).hexdigest()
+    made = log_entry(
+        kind=LogKind.ARCHIVE,
+        status=LogStatus.DONE,
+        what="Архив периода",
+        where=str(path),
+        size=len(content),
+        sha256=sha,
+        school=s.school,
+        actor=s.director,
+        details={"period_id": period.pk},
+    )
+    copy = log_entry(
+        kind=LogKind.COPY_OUT,
+        status=LogStatus.DONE,
+        what="Архив периода: записан на диск «Диск 1»",
+        where="Диск 1",
+        size=len(content),
+        sha256=sha,
+        school=s.school,
+        actor=s.director,
+        details={"source": made.pk, "file": path.name, "holder": "Директор", "recipient": "Секретарь"},
+    )
+    return made, copy
 
 
 def build_school(name: str, prefix: str) -> SchoolObjects:
@@ -168,6 +206,7 @@ def build_school(name: str, prefix: str) -> SchoolObjects:
         services.link_parent(actor=s.admin, parent=parent, child=s.students_5a[2])
     other_admin = s.person("Второадминова", "Вера", Role.ADMIN)
     names = _rename(s, [other_teacher, parent_teacher, parent_director, other_admin], prefix)
+    archive_entry, copy_entry = _archive_entries(s, period, prefix)
     return SchoolObjects(
         s=s,
         other_teacher=other_teacher,
@@ -191,6 +230,8 @@ def build_school(name: str, prefix: str) -> SchoolObjects:
         parent_teacher=parent_teacher,
         parent_director=parent_director,
         other_admin=other_admin,
+        archive_entry=archive_entry,
+        copy_entry=copy_entry,
         names=names,
     )
 

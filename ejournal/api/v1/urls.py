@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("ejournal.api.v1.people")),
     path("", include("ejournal.api.v1.audit")),
     path("", include("ejournal.api.v1.imports")),
+    path("", include("ejournal.api.v1.archive")),
     path("", include("ejournal.api.v1.printing")),
     path("", include("ejournal.api.v1.notifications")),
     path("", include("ejournal.api.v1.reports")),
