@@ -1,20 +1,25 @@
-"""Restore of a full backup into an EMPTY installation, with a verification of what was restored.
+"""Restore of a full backup — into an empty installation, into a scratch database (the drill), or over the live
+database with a confirmation — with a verification of what was restored.
 
 Order, and why:
 1. The whole file is read and checked against its manifest into a staging folder (decrypted, every checksum)
    before the target is touched: a tampered, truncated, foreign or wrongly keyed file changes nothing.
-2. The target must hold no school (and no uploaded files): restoring over a live database needs a confirmation
-   and an automatic backup first, which is a later step; until then it is refused.
+2. Into an empty installation (the default), the target must hold no school and no uploaded files. Over the live
+   database (`into_empty=False`, the caller has had the operator confirm), an automatic full backup of the
+   current state is made first; if it cannot be made, nothing starts. The live files are moved aside, and put
+   back if the restore fails.
 3. The database is loaded, and every table is compared with the manifest (row count and the checksum of its
    rows ordered by the primary key) BEFORE migrations: a migration may rightly change rows, and the comparison
    is of the restored data with the backup as it was made.
 4. The files are copied under MEDIA_ROOT and each is hashed again where it landed.
 5. Migrations run, so a backup of an older version comes up in today's schema; the applied ones are reported.
-Each run is written to the backup log (done, failed verification, or refused).
+Each run is written to the backup log (done, failed verification, or refused). After a restore over the live
+database the log is the restored one (the backup's), plus the entry of this restore naming the automatic backup.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -31,8 +36,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from ejournal.accounts.models import User
 from ejournal.archive import snapshot
-from ejournal.archive.backup import MEDIA_PREFIX, WriteFailed
-from ejournal.archive.disk import file_digest
+from ejournal.archive.backup import MEDIA_PREFIX, BackupResult, make_backup
+from ejournal.archive.disk import WriteFailed, file_digest
 from ejournal.archive.errors import ArchiveCode
 from ejournal.archive.models import LogKind, LogStatus
 from ejournal.archive.reading import read_backup
@@ -83,6 +88,7 @@ class Verification:
     tables: list[TableCheck]
     files: list[FileCheck]
     migrations_applied: list[str] = field(default_factory=list)
+    backup_before: Path | None = None  # over the live database: the automatic backup made first
 
     @property
     def ok(self) -> bool:
@@ -169,6 +175,43 @@ def _migrate(target: Target) -> list[str]:
     return sorted(f"{app}.{name}" for app, name in after - before)
 
 
+BEFORE_RESTORE = "before_restore"
+
+
+def _backup_first(to_dir: Path | None, key: bytes | None, actor: User | None) -> BackupResult:
+    """The automatic full backup of the current state before a restore over it; a failure refuses the restore."""
+    if to_dir is None:
+        raise Conflict(
+            "Не задана папка для автоматической копии текущего состояния (--backup-to или EJOURNAL_BACKUP_DIR): "
+            "без неё восстановление поверх работающей базы не начинается.",
+            code=ArchiveCode.NOT_EMPTY,
+        )
+    try:
+        return make_backup(to_dir=to_dir, key=key, actor=actor, occasion=BEFORE_RESTORE, iso=False)
+    except DomainError as error:
+        raise Conflict(
+            f"Автоматическая копия текущего состояния не сделана: {error.message} Восстановление не начато, "
+            "база и файлы не изменены.",
+            code=ArchiveCode.WRITE_FAILED,
+        ) from error
+
+
+def _move_aside(media_root: Path) -> Path | None:
+    """The live files go aside (same disk: a rename), to come back if the restore fails."""
+    if not media_root.exists():
+        return None
+    aside = media_root.with_name(f".{media_root.name}.before-restore-{uuid.uuid4().hex[:8]}")
+    os.replace(media_root, aside)
+    return aside
+
+
+def _put_back(media_root: Path, aside: Path | None) -> None:
+    if aside is None:
+        return
+    shutil.rmtree(media_root, ignore_errors=True)
+    os.replace(aside, media_root)
+
+
 def restore(
     *,
     path: Path,
@@ -176,46 +219,66 @@ def restore(
     into_empty: bool = True,
     target: Target | None = None,
     actor: User | None = None,
+    backup_to: Path | None = None,
+    occasion: str = "",
 ) -> Verification:
+    """`into_empty=False` restores over the live installation (the caller has had the operator confirm it):
+    an automatic backup into `backup_to` comes first. `occasion` is kept in the log (the drill's schedule)."""
     target = target or installation()
+    if not into_empty and target.alias != "default":
+        raise ValueError("over the live database means the installation's own database")
     kind = LogKind.RESTORE if target.alias == "default" else LogKind.DRILL
-    what = f"Восстановление из {Path(path).name}"
+    what = f"Восстановление из {Path(path).name}" + ("" if into_empty else " поверх работающей базы")
+    base = {"occasion": occasion} if occasion else {}
     staging = Path(tempfile.mkdtemp(prefix="ejournal-restore-"))
+    before: BackupResult | None = None
+    aside: Path | None = None
     try:
-        if not into_empty:
-            raise Conflict(
-                "Восстановление поверх работающей базы ещё не сделано: восстанавливайте в пустую установку.",
-                code=ArchiveCode.NOT_EMPTY,
-            )
         manifest = read_backup(Path(path), key, extract_to=staging)
         snapshot.refuse_other_vendor(manifest["vendor"], target.vendor)
-        if _has_data(target):
+        if into_empty and _has_data(target):
             raise Conflict(
-                "В этой установке уже есть школы или загруженные файлы: восстанавливают только в пустую установку "
-                "(новая база после «ejournal migrate», пустая папка файлов).",
+                "В этой установке уже есть школы или загруженные файлы: восстанавливают в пустую установку "
+                "(новая база после «ejournal migrate», пустая папка файлов) или, с подтверждением, поверх "
+                "работающей базы («ejournal restore ФАЙЛ --over-live»).",
                 code=ArchiveCode.NOT_EMPTY,
             )
+        if not into_empty:
+            before = _backup_first(backup_to, key, actor)
+            base["backup_before"], base["backup_before_sha256"] = str(before.path), before.sha256
+            aside = _move_aside(target.media_root)
         tables = _compare_tables(manifest, _load(target, staging / manifest["database"]))
         files = _copy_files(manifest, staging, target.media_root)
         applied = _migrate(target)
     except DomainError as error:
+        _put_back(target.media_root, aside)
         log_entry(
             kind=kind,
             status=LogStatus.REFUSED,
             what=what,
             where=str(path),
             actor=actor,
-            details={"error": error.message},
+            details={**base, "error": error.message},
         )
         raise
     except OSError as error:
+        _put_back(target.media_root, aside)
         message = f"Восстановление прервано: {error.strerror or error}."
+        if before is not None:
+            message += f" Состояние до восстановления сохранено в {before.path}: восстановите из неё."
         log_entry(
-            kind=kind, status=LogStatus.FAILED, what=what, where=str(path), actor=actor, details={"error": message}
+            kind=kind,
+            status=LogStatus.FAILED,
+            what=what,
+            where=str(path),
+            actor=actor,
+            details={**base, "error": message},
         )
         raise WriteFailed(message) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)  # those files are in the automatic backup made first
     verification = Verification(
         path=Path(path),
         created_at=manifest["created_at"],
@@ -223,14 +286,16 @@ def restore(
         tables=tables,
         files=files,
         migrations_applied=applied,
+        backup_before=before.path if before else None,
     )
     log_entry(
         kind=kind,
         status=LogStatus.DONE if verification.ok else LogStatus.FAILED,
         what=what,
         where=str(path),
-        actor=actor,
+        actor=None if before else actor,  # over the live database: the restored users are not the ones before
         details={
+            **base,
             "tables": len(tables),
             "rows": verification.rows,
             "files": len(files),
