@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"accounts", "schools", "audit.log"},
     {"curriculum"},
     {"journal"},
-    {"diary", "notifications", "reports", "interop", "audit", "archive", "printing"},
+    {"diary", "notifications", "reports", "interop", "audit", "archive", "printing", "hours"},
     {"home", "demo"},
     {"api"},
 ]
