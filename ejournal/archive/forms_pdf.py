@@ -22,6 +22,7 @@ from .models import BackupLogEntry, LogKind, LogStatus
 
 TEMPLATE = Path(__file__).with_name("typst") / "forms.typ"
 BLANK = "______________________"
+ZWSP = "\u200b"
 
 
 def render(data: dict[str, Any]) -> bytes:
@@ -37,6 +38,18 @@ def render(data: dict[str, Any]) -> bytes:
 def _local(user: User, entry: BackupLogEntry) -> str:
     zone = ZoneInfo(user.school.timezone) if user.school else None
     return f"{entry.at.astimezone(zone):%d.%m.%Y %H:%M}"
+
+
+def _breakable(text: str) -> str:
+    """A path or a checksum in a narrow column: a zero-width space where a line may break (typst breaks words
+    only at spaces and hyphens, and a 64-digit SHA-256 or a folder path would run over the next columns)."""
+    for mark in "/-_.":
+        text = text.replace(mark, mark + ZWSP)
+    return text
+
+
+def _sha_lines(sha: str) -> str:
+    return ZWSP.join(sha[i : i + 16] for i in range(0, len(sha), 16))
 
 
 def _size(size: int | None) -> str:
@@ -109,9 +122,9 @@ def log_pages(*, user: User) -> bytes:
             "at": _local(user, e),
             "kind": e.get_kind_display(),
             "what": e.what,
-            "where": e.where,
+            "where": _breakable(e.where),
             "size": filesizeformat(e.size).replace("\xa0", " ") if e.size is not None else "",
-            "sha256": e.sha256,
+            "sha256": _sha_lines(e.sha256),
             "actor": e.actor.short_name if e.actor else "оператор (консоль) / автоматически",
             "status": e.get_status_display(),
         }
