@@ -79,13 +79,22 @@ def enqueue_due(now: datetime) -> int:
     for school in School.objects.filter(is_active=True).order_by("pk"):
         today = now.astimezone(ZoneInfo(school.timezone)).date()
         for period in due_periods(school, today):
-            running = BookJob.objects.filter(
-                school_id=school.pk, period_id=period.pk, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
-            )
-            if missing_classes(period) and not running.exists():
+            if not _tick_ran_since_last_closure(period) and missing_classes(period):
                 _enqueue(BookJob(school_id=school.pk, period=period, requested_by=None))
                 enqueued += 1
     return enqueued
+
+
+def _tick_ran_since_last_closure(period: Period) -> bool:
+    """A class without lessons never gets a book: once the tick's job ran, only a closure of the period since
+    (a draft to make final) calls for another; a job still waiting or running is never doubled."""
+    last = BookJob.objects.filter(school_id=period.school_id, period_id=period.pk, requested_by__isnull=True).first()
+    if last is None:
+        return False
+    closed_since = PeriodClosure.objects.filter(
+        school_id=period.school_id, period_id=period.pk, closed_at__gt=last.created_at
+    )
+    return last.active or not closed_since.exists()
 
 
 def _enqueue(job: BookJob) -> BookJob:
