@@ -122,6 +122,7 @@ def order_backup(*, actor: User) -> ArchiveJob:
         school_id=actor.school_id, kind=LogKind.BACKUP, ordered_by=actor, ordered_at=clock.now()
     )
     run_job.enqueue(job.pk, job.school_id)
+    job.refresh_from_db()  # as the worker left it, should it have run already (the immediate backend)
     return job
 
 
@@ -141,6 +142,7 @@ def order_archive(*, actor: User, period: Period, code: object, repeated: object
     job.sealed_code = seal(code, job.pk)
     job.save(update_fields=["sealed_code"])
     run_job.enqueue(job.pk, job.school_id)
+    job.refresh_from_db()  # as the worker left it, should it have run already (the immediate backend)
     return job
 
 
