@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import audit, hours, interop, notifications, people, printing, reports, roles
+from . import archive, audit, hours, interop, notifications, people, printing, reports, roles
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Мониторинг использования", reverse("audit:usage")))
     if audit.reads_security_log(user):
         items.append(MenuItem("Журнал безопасности", reverse("audit:security_log")))
+    if archive.reads_backups(user):
+        items.append(MenuItem("Резервные копии", reverse("archive:backups")))
+    if archive.reads_period_archives(user):
+        items.append(MenuItem("Архив периода", reverse("archive:periods")))
     if roles.operates_installation(user):
         items.append(MenuItem("Администрирование", reverse("admin:index")))
     return items

@@ -171,3 +171,18 @@ def test_the_log_prints_with_a_signature_column(configured: Path) -> None:
     assert "ЖУРНАЛ ПОЛЬЗОВАНИЯ РЕЗЕРВНОЙ КОПИЕЙ" in text and "Подпись" in text
     assert "Копия А" in text and "Восстановление Б" in text and "ошибка" in text
     assert _client(s.teacher).get(reverse("archive:log_pdf")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_page_reads_a_fixed_number_of_queries_and_is_in_the_menu(
+    configured: Path, django_assert_max_num_queries: Any
+) -> None:
+    s = build_small_school()
+    for n in range(40):
+        log_entry(kind=LogKind.BACKUP, status=LogStatus.DONE, what=f"Копия {n}", actor=s.admin, sha256="f" * 64)
+    client = _client(s.director)
+    with django_assert_max_num_queries(14):
+        page = client.get(PAGE)
+    assert page.content.decode().count("f" * 64) >= 40
+    assert "Резервные копии" in _client(s.admin).get(reverse("home")).content.decode()
+    assert "Резервные копии" not in _client(s.deputy).get(reverse("home")).content.decode()

@@ -165,3 +165,15 @@ def test_a_second_order_while_one_runs_is_refused(journal: Journal) -> None:
     assert answer.status_code == 409 and "уже делается" in answer.content.decode()
     page = _client(journal.s.director).get(PAGE).content.decode()
     assert 'http-equiv="refresh"' in page and "выполняется" in page
+
+
+def test_the_list_reads_a_fixed_number_of_queries_and_is_in_the_menu(
+    journal: Journal, django_assert_max_num_queries: Any
+) -> None:
+    _order(journal)
+    client = _client(journal.s.deputy)
+    with django_assert_max_num_queries(12):
+        page = client.get(PAGE)
+    assert page.status_code == 200 and "SHA-256" in page.content.decode()
+    assert "Архив периода" in client.get(reverse("home")).content.decode()
+    assert "Архив периода" not in _client(journal.s.teacher).get(reverse("home")).content.decode()
