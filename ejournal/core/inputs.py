@@ -144,6 +144,17 @@ def dotted_date_or_none(raw: object) -> dt.date | None:
     return date_or_none(text)
 
 
+def time_or_none(raw: object) -> dt.time | None:
+    """A time of day as ЧЧ:ММ (or ЧЧ:ММ:СС); None for anything else."""
+    text = str(raw).strip() if raw is not None else ""
+    if len(text) not in (5, 8) or text[2] != ":":
+        return None
+    try:
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 # --- text fields of a JSON body -----------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ class JournalCode(StrEnum):
     FILE_TOO_LARGE = "journal.file_too_large"
     BAD_FILE_TYPE = "journal.bad_file_type"
     TOO_MANY_FILES = "journal.too_many_files"
+    MOMENT_OUT_OF_RANGE = "journal.moment_out_of_range"
 
 
 class JournalLocked(DomainError):

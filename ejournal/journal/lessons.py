@@ -17,7 +17,7 @@ from ejournal.curriculum.models import Lesson, LessonStatus, PlannedTopic
 
 from . import history, periods, signals
 from .models import ChangeKind, Homework, HomeworkAttachment, LessonWork, Mark, MarkKind
-from .services import lesson_kind, lock_lesson
+from .services import lesson_kind, lock_lesson, marks_text
 
 MAX_TOPIC = 500
 MAX_HOMEWORK = 5000
@@ -194,22 +194,34 @@ def set_lesson_kind(*, actor: User, lesson: Lesson, kind: MarkKind, reason: str 
         return 0
     now = clock.now()
     marks_of = Mark.objects.filter(school_id=lesson.school_id, lesson=lesson)
-    moved = list(marks_of.filter(kind=previous).order_by("student_id", "position"))
-    records = [
-        history.change(
-            school_id=lesson.school_id,
-            at=now,
-            actor=actor,
-            kind=ChangeKind.MARK,
-            lesson=lesson,
-            student_id=mark.student_id,
-            old=f"{mark.value} ({previous.name})",
-            new=f"{mark.value} ({kind.name})",
-            reason=reason,
+    moved = set(marks_of.filter(kind=previous).values_list("pk", flat=True))
+    # A cell's history row holds the whole cell before and after (as the cell's own writes do), so the
+    # journal can be read back as of any moment (as_of.py) from the rows alone.
+    touched = set(marks_of.filter(pk__in=moved).values_list("student_id", flat=True))
+    cells: dict[int, list[Mark]] = {}
+    for mark in marks_of.filter(student_id__in=touched).order_by("student_id", "position"):
+        cells.setdefault(mark.student_id, []).append(mark)
+    kinds = {k.pk: k for k in MarkKind.objects.filter(school_id=lesson.school_id)}
+    records = []
+    for student_id, marks in cells.items():
+        old_text = marks_text(marks, kinds)
+        for mark in marks:
+            if mark.pk in moved:
+                mark.kind_id = kind.pk
+        records.append(
+            history.change(
+                school_id=lesson.school_id,
+                at=now,
+                actor=actor,
+                kind=ChangeKind.MARK,
+                lesson=lesson,
+                student_id=student_id,
+                old=old_text,
+                new=marks_text(marks, kinds),
+                reason=reason,
+            )
         )
-        for mark in moved
-    ]
-    marks_of.filter(pk__in=[m.pk for m in moved]).update(kind=kind, updated_at=now)
+    marks_of.filter(pk__in=moved).update(kind=kind, updated_at=now)
     records.append(
         history.change(
             school_id=lesson.school_id,

@@ -156,7 +156,7 @@ def is_late(kind: MarkKind, lesson: Lesson, today: dt.date) -> bool:
     return today > lesson.date + dt.timedelta(days=deadline_days(kind, lesson))
 
 
-def _marks_text(marks: Sequence[Mark], kinds: dict[int, MarkKind]) -> str:
+def marks_text(marks: Sequence[Mark], kinds: dict[int, MarkKind]) -> str:
     """Marks as the history shows them: «5 (Контрольная работа) / 4 (Ответ на уроке) «комментарий»»."""
     parts = []
     for mark in marks:
@@ -271,9 +271,9 @@ def _write_cell(
     if marks_change:
         if not kinds:
             kinds = {k.pk: k for k in MarkKind.objects.filter(school_id=lesson.school_id)}
-        old_text = _marks_text(current, kinds)
+        old_text = marks_text(current, kinds)
         current = _apply_marks(actor, lesson, student, current, wanted, kinds, now, today)
-        new_text = _marks_text(current, kinds)
+        new_text = marks_text(current, kinds)
         records.append(_record(actor, lesson, student, ChangeKind.MARK, old_text, new_text, reason, now))
     if attendance_change:
         current_att = _apply_attendance(actor, lesson, student, current_att, new_code, now)

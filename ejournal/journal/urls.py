@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attachments, views_overview
+from . import views, views_as_of, views_attachments, views_overview
 
 app_name = "journal"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("periods/", views.closures, name="closures"),
     path("<id:assignment_id>/", views.grid, name="grid"),
     path("<id:assignment_id>/year/", views.summary, name="summary"),
+    path("<id:assignment_id>/as-of/", views_as_of.grid_as_of, name="grid_as_of"),
+    path("class/<id:class_id>/as-of/", views_as_of.sheet_as_of, name="sheet_as_of"),
     path("class/<id:class_id>/", views_overview.overview_page, name="class_overview"),
     path("class/<id:class_id>/xlsx/", views_overview.overview_xlsx, name="class_overview_xlsx"),
     path("cell/<id:lesson_id>/<id:student_id>/", views.cell, name="cell"),

@@ -321,6 +321,8 @@ MATRIX: dict[str, Entry] = {
     "journal:closures": G(STRUCTURE),
     "journal:grid": G(JOURNAL_READERS),
     "journal:summary": G(JOURNAL_READERS),
+    "journal:grid_as_of": G(JOURNAL_READERS),
+    "journal:sheet_as_of": G(MGMT, "class_teacher"),
     "journal:class_overview": G(MGMT, "class_teacher"),
     "journal:class_overview_xlsx": G(MGMT, "class_teacher"),
     # The administrator corrects (with a reason), the class teacher explains absences.
@@ -423,6 +425,8 @@ MATRIX: dict[str, Entry] = {
     "api-extra-lessons": P(STRUCTURE),
     "api-journals": G(SIGNED_IN),
     "api-journal-grid": G(JOURNAL_READERS),
+    "api-journal-as-of": G(JOURNAL_READERS),
+    "api-journal-sheet-as-of": G(MGMT, "class_teacher"),
     "api-journal-lesson": G(JOURNAL_READERS),
     "api-journal-cell": P(ADMIN, "teacher", "class_teacher", method="put", data=CELL, json=True),
     "api-journal-cell-history": G(JOURNAL_READERS),
