@@ -167,7 +167,9 @@ def test_a_backup_of_an_older_schema_is_migrated_after_restore(filled, target, t
         """The snapshot as a version without the archive app would have made it."""
         vendor, dump, _ = real_dump(dest_dir)
         db = sqlite3.connect(dump)
-        db.execute("DROP TABLE archive_backuplogentry")
+        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'archive_%'")
+        for (table,) in tables.fetchall():
+            db.execute(f"DROP TABLE {table}")
         db.execute("DELETE FROM django_migrations WHERE app = 'archive'")
         db.commit()
         db.close()
