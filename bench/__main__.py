@@ -25,6 +25,7 @@ BENCHMARKS = [
     "bench.diary_week",
     "bench.regional_summary",
     "bench.school_report",
+    "bench.class_book",
 ]
 
 
