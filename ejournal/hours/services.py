@@ -51,7 +51,7 @@ def confirm_month(*, actor: User, teacher: User, month: dt.date) -> MonthConfirm
             field="month",
         )
     # One confirmation at a time per teacher: a double click must not record the month twice.
-    User.objects.select_for_update().filter(pk=teacher.pk).first()
+    User.objects.select_for_update().filter(school_id=school.pk, pk=teacher.pk).first()
     figures = hours_figures(
         school_id=school.pk, span=Span(first, last, label, "month"), today=today, teacher_id=teacher.pk
     )
