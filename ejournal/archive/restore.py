@@ -275,6 +275,9 @@ def restore(
             details={**base, "error": message},
         )
         raise WriteFailed(message) from error
+    except BaseException:
+        _put_back(target.media_root, aside)  # a database error, Ctrl+C: the live files are not left aside
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if aside is not None:

@@ -137,6 +137,22 @@ def test_a_failure_in_the_middle_puts_the_files_back_and_names_the_automatic_bac
     assert later.read_bytes() == b"later"  # the live files are back where they were
 
 
+def test_an_interruption_during_the_load_puts_the_files_back(changed_since, tmp_path, monkeypatch):
+    made, _, later = changed_since
+    before_dir = tmp_path / "before"
+    before_dir.mkdir()
+
+    def interrupted(target, dump):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(restore_module, "_load", interrupted)
+
+    with pytest.raises(KeyboardInterrupt):
+        restore(path=made.path, key=KEY, into_empty=False, backup_to=before_dir)
+
+    assert later.read_bytes() == b"later" and len(list(before_dir.iterdir())) == 1
+
+
 def test_over_live_is_only_for_the_installation(changed_since, tmp_path):
     made, _, _ = changed_since
     scratch = restore_module.Target(settings_dict=installation().settings_dict, media_root=tmp_path / "m")
