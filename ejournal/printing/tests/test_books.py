@@ -153,7 +153,10 @@ def test_two_hundred_lessons_split_across_spreads_with_names_repeated() -> None:
 
 
 def test_fifteen_subjects_for_a_quarter_in_the_budget() -> None:
-    """The issue's budget is 10 s for a class book of 15 subjects × one quarter; it takes about 0.4 s."""
+    """The issue's budget is 10 s for a class book of 15 subjects × one quarter; it costs about 0.7 s of CPU.
+
+    CPU time, not the wall clock: on a machine shared with other test runs (load 10 on 2 cores) the same book
+    took 16 s of wall time waiting for a core; bench/class_book.py measures the wall time on a quiet machine."""
     start = dt.date(2026, 9, 1)
     students = [(n, f"Фамилиянова{n} Имя{n} Отчествовна") for n in range(30)]
     lessons = [
@@ -190,7 +193,8 @@ def test_fifteen_subjects_for_a_quarter_in_the_budget() -> None:
         period_marks=[],
         subjects=[(n, f"Предмет {n}") for n in range(15)],
     )
-    began = time.perf_counter()
-    pages = pdf_pages(render(build_book(source)))
-    assert time.perf_counter() - began < 10
+    began = time.process_time()
+    content = render(build_book(source))
+    assert time.process_time() - began < 10
+    pages = pdf_pages(content)
     assert len(pages) > 30 and f"скреплено печатью {len(pages)} страниц" in pages[-1]
