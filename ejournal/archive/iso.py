@@ -170,6 +170,35 @@ def verify_iso(path: Path) -> dict[str, str]:
             iso.close()
 
 
+def is_image(path: Path) -> bool:
+    """An ISO 9660 image: "CD001" in its first volume descriptor (sector 16)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(16 * 2048 + 1)
+            return handle.read(5) == b"CD001"
+    except OSError:
+        return False
+
+
+def extract_backup(image: Path, into: Path) -> Path:
+    """The backup (or archive) file of a verified image, copied out into `into`: restore straight from the image
+    of a burned disc."""
+    names = [name for name in verify_iso(image) if name not in (README, SUMS)]
+    if len(names) != 1:
+        raise damaged("В образе не одна копия.")
+    into.mkdir(parents=True, exist_ok=True)
+    target = into / Path(names[0]).name
+    disc = pycdlib.PyCdlib()
+    try:
+        disc.open(str(image))
+        with open(target, "wb") as out:
+            disc.get_file_from_iso_fp(out, joliet_path="/" + joliet_name(names[0]))
+        disc.close()
+    except PyCdlibException as error:
+        raise damaged("Образ ISO испорчен.") from error
+    return target
+
+
 def write_iso(
     *,
     source: Path,

@@ -3,7 +3,8 @@ database with a confirmation — with a verification of what was restored.
 
 Order, and why:
 1. The whole file is read and checked against its manifest into a staging folder (decrypted, every checksum)
-   before the target is touched: a tampered, truncated, foreign or wrongly keyed file changes nothing.
+   before the target is touched: a tampered, truncated, foreign or wrongly keyed file changes nothing. The ISO
+   image of a backup is accepted too: its sums are checked and the backup file inside is taken out first.
 2. Into an empty installation (the default), the target must hold no school and no uploaded files. Over the live
    database (`into_empty=False`, the caller has had the operator confirm), an automatic full backup of the
    current state is made first; if it cannot be made, nothing starts. The live files are moved aside, and put
@@ -39,6 +40,7 @@ from ejournal.archive import snapshot
 from ejournal.archive.backup import MEDIA_PREFIX, BackupResult, make_backup
 from ejournal.archive.disk import WriteFailed, file_digest
 from ejournal.archive.errors import ArchiveCode
+from ejournal.archive.iso import extract_backup, is_image
 from ejournal.archive.models import LogKind, LogStatus
 from ejournal.archive.reading import read_backup
 from ejournal.archive.services import log_entry
@@ -234,7 +236,10 @@ def restore(
     before: BackupResult | None = None
     aside: Path | None = None
     try:
-        manifest = read_backup(Path(path), key, extract_to=staging)
+        source = Path(path)
+        if is_image(source):  # the ISO image of a burned disc: checked, and its backup file taken out
+            source = extract_backup(source, staging / ".image")
+        manifest = read_backup(source, key, extract_to=staging)
         snapshot.refuse_other_vendor(manifest["vendor"], target.vendor)
         if into_empty and _has_data(target):
             raise Conflict(

@@ -17,8 +17,9 @@ import pytest
 from ejournal.archive import iso
 from ejournal.archive.backup import make_backup
 from ejournal.archive.disk import WriteFailed
+from ejournal.archive.drill import run_drill
 from ejournal.archive.errors import ArchiveCode
-from ejournal.archive.iso import README, SUMS, joliet_name, verify_iso, write_iso
+from ejournal.archive.iso import README, SUMS, is_image, joliet_name, verify_iso, write_iso
 from ejournal.archive.models import BackupLogEntry, LogKind, LogStatus
 from ejournal.archive.tests.conftest import KEY
 from ejournal.core.errors import DomainError
@@ -168,3 +169,18 @@ def test_an_interruption_while_writing_the_image_leaves_no_partial_file(filled, 
         write_iso(source=made.path, readme="", of=LogKind.BACKUP, made=dt.datetime(2026, 12, 30))
 
     only_backup_left(tmp_path, made.path)
+
+
+def test_a_backup_is_restored_straight_from_its_image_and_a_tampered_image_is_refused(filled, tmp_path):
+    made = make_backup(to_dir=tmp_path, key=KEY)
+    assert made.iso is not None and is_image(made.iso.path) and not is_image(made.path)
+
+    drilled = run_drill(path=made.iso.path, key=KEY)
+
+    assert drilled.ok and drilled.verification is not None
+    assert {t.name: t.found_rows for t in drilled.verification.tables}["journal_mark"] == 3
+    data = bytearray(made.iso.path.read_bytes())
+    data[data.find(made.path.read_bytes()[:64]) + 100] ^= 0x01
+    made.iso.path.write_bytes(bytes(data))
+    refused = run_drill(path=made.iso.path, key=KEY)
+    assert not refused.ok and "в образе" in refused.reason
