@@ -36,7 +36,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("file", nargs="?", help="файл резервной копии (.tar.gz или .tar.gz.enc)")
+        parser.add_argument("file", nargs="?", help="файл резервной копии (.tar.gz, .tar.gz.enc или её образ .iso)")
         parser.add_argument("--key-file", help=f"файл с ключом шифрования (иначе — из переменной {KEY_FILE_ENV})")
         parser.add_argument(
             "--drill",
