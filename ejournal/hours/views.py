@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from ejournal.access import hours as access
 from ejournal.access.tenancy import get_for
 from ejournal.accounts.models import User
+from ejournal.audit.models import EventKind
+from ejournal.audit.services import record
 from ejournal.core import inputs
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.refusals import refused
@@ -60,6 +62,14 @@ def index(request: HttpRequest) -> HttpResponse:
         if file_format not in FILES:
             raise ValidationFailed("Неизвестный формат файла: выберите XLSX или CSV.", field="format")
         content = FILES[file_format](figures, school_name=calendar.school.name)
+        # The табель names the teachers with their hours: a personal data export the administrator traces.
+        record(
+            kind=EventKind.PERSONAL_DATA_EXPORT,
+            summary=f"Табель проведённых часов за {span.start:%m.%Y}, {file_format}",
+            actor=user,
+            request=request,
+            details={"report": "hours", "month": f"{span.start:%Y-%m}", "format": file_format},
+        )
         return download(content, file_format=file_format, name=timesheet.file_name(figures))
     context = _context(calendar, span, figures)
     context["rows"] = [

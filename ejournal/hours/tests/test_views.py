@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from ejournal.accounts.models import User
+from ejournal.audit.models import EventKind, SecurityEvent
 from ejournal.curriculum import lessons as lesson_changes
 from ejournal.curriculum.models import Lesson
 from ejournal.hours.models import MonthConfirmation
@@ -111,6 +112,8 @@ def test_timesheet_csv_cp1251(changed: Changed) -> None:
     cells = line.split(";")
     assert cells[2 + 15] == "1"  # Monday 16.11: the замена only (Russian is on Tuesdays)
     assert "Итого" in text and "Директор" in text
+    event = SecurityEvent.objects.get(kind=EventKind.PERSONAL_DATA_EXPORT, actor=s.deputy)
+    assert event.summary == "Табель проведённых часов за 11.2026, csv"
 
 
 def test_timesheet_is_made_for_a_month_only(changed: Changed) -> None:
