@@ -108,3 +108,17 @@ def test_a_running_job_refreshes_the_page_and_is_not_asked_twice(printed: Printe
 
 def after_q1(printed: Printed) -> dt.datetime:
     return dt.datetime.combine(printed.j.q1.end + dt.timedelta(days=2), dt.time(10), tzinfo=ZoneInfo("UTC"))
+
+
+def test_the_stored_page_reads_a_fixed_number_of_queries(
+    printed: Printed, django_assert_max_num_queries: object
+) -> None:
+    j = printed.j
+    schools.create_class(actor=j.s.admin, year=j.s.year, grade=6, letter="Б")
+    for _ in range(3):  # three jobs, three books of 5А (two of them replaced)
+        stored.request_books(actor=j.s.admin, period=j.q1)
+    client = _client(j.s.admin)
+    client.get(reverse("printing:stored"))  # the session and the menu's caches warm
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        page = client.get(reverse("printing:stored"))
+    assert page.content.decode().count("Скачать PDF") == 3
