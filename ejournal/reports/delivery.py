@@ -9,6 +9,11 @@ school summary in every grouping from one read of the data, stores each as XLSX 
 Idempotent: a report is one row per school, occasion and grouping (a unique constraint); the tick enqueues
 only what is missing and the task stores only what is missing, so two ticks or two workers store one copy.
 
+The same tick stores the administrator's «Анализ работы с классным журналом ЭЖ» (keeping.py) for the month just
+over (the whole school) and for each period that ended (its grades), under the grouping "keeping", and tells
+the same people; its PDF carries the signature lines of the administrator and the director. Every stored PDF
+keeps its SHA-256, shown in the archive.
+
 The daily tick (`reports.figures`) refreshes each school's stored figures of the running and just-ended
 periods for the regional summary.
 """
@@ -16,6 +21,7 @@ periods for the regional summary.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,11 +33,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from ejournal.access import reports as access
-from ejournal.core.time import ru_date
+from ejournal.core.time import MONTHS_RU, ru_date
 from ejournal.notifications.services import notify
 from ejournal.schools.models import Period, School
 
 from . import export
+from .keeping import analyse, keeping_report, signatories
+from .keeping_spans import Span, calendar_of, month_span
 from .models import Occasion, StoredReport
 from .region import store_school_figures
 from .school import GROUPINGS, summary_report
@@ -87,10 +95,39 @@ def enqueue_due(now: datetime) -> int:
     enqueued = 0
     for school in School.objects.filter(is_active=True).order_by("pk"):
         today = now.astimezone(ZoneInfo(school.timezone)).date()
-        for due in missing_reports(school, due_reports(school, today)):
-            build_reports.enqueue(school.pk, due.period.pk, due.key, due.occasion, due.as_of.isoformat())
+        due = due_reports(school, today)
+        for one in missing_reports(school, due):
+            build_reports.enqueue(school.pk, one.period.pk, one.key, one.occasion, one.as_of.isoformat())
+            enqueued += 1
+        for one in missing_keeping(school, keeping_due(due)):
+            build_keeping.enqueue(school.pk, one.period.pk, one.key, one.occasion, one.as_of.isoformat())
             enqueued += 1
     return enqueued
+
+
+KEEPING = "keeping"
+
+
+def keeping_due(due: list[Due]) -> list[Due]:
+    """The keeping analyses the calendar asks for: one per period that ended, one per month (a month falls
+    in a period of each grade band; the analysis covers the whole school, so it is made once)."""
+    result: dict[str, Due] = {}
+    for one in due:
+        if one.occasion == Occasion.PERIOD:
+            key = f"{KEEPING}:period:{one.period.pk}"
+        else:
+            key = f"{KEEPING}:month:{one.as_of:%Y-%m}"
+        result.setdefault(key, Due(key, one.occasion, one.period, one.as_of))
+    return list(result.values())
+
+
+def missing_keeping(school: School, due: list[Due]) -> list[Due]:
+    stored = set(
+        StoredReport.objects.filter(school_id=school.pk, grouping=KEEPING, key__in=[d.key for d in due]).values_list(
+            "key", flat=True
+        )
+    )
+    return [d for d in due if d.key not in stored]
 
 
 def enqueue_figures(now: datetime) -> int:
@@ -112,6 +149,14 @@ def build_reports(school_id: int, period_id: int, key: str, occasion: str, as_of
     period = Period.objects.select_related("scheme__year").get(pk=period_id, school_id=school_id)
     stored = store_reports(school=school, period=period, key=key, occasion=occasion, as_of=dt.date.fromisoformat(as_of))
     return len(stored)
+
+
+@task()
+def build_keeping(school_id: int, period_id: int, key: str, occasion: str, as_of: str) -> int:
+    school = School.objects.get(pk=school_id)
+    period = Period.objects.select_related("scheme__year").get(pk=period_id, school_id=school_id)
+    stored = store_keeping(school=school, period=period, key=key, occasion=occasion, as_of=dt.date.fromisoformat(as_of))
+    return 0 if stored is None else 1
 
 
 @task()
@@ -148,7 +193,8 @@ def store_reports(*, school: School, period: Period, key: str, occasion: str, as
                         subtitle=report.subtitle,
                         created_at=timezone.now(),
                         xlsx=export.to_xlsx(report),
-                        pdf=export.to_pdf(report),
+                        pdf=(pdf := export.to_pdf(report)),
+                        sha256=hashlib.sha256(pdf).hexdigest(),
                     )
                 )
         except IntegrityError:  # another worker stored it meanwhile
@@ -158,6 +204,84 @@ def store_reports(*, school: School, period: Period, key: str, occasion: str, as
     if created:
         deliver(school=school, period=period, key=key, occasion=occasion, as_of=as_of)
     return created
+
+
+def keeping_span(period: Period, occasion: str, as_of: dt.date) -> Span:
+    """The span of a stored analysis: the period (its grades), or the calendar month ending on `as_of`."""
+    if occasion == Occasion.PERIOD:
+        label = f"{period_label(period)}, {ru_date(period.start)}–{ru_date(period.end)}"
+        return Span(period.start, period.end, label, "period", period)
+    start, end = month_span(as_of)
+    return Span(start, end, f"{MONTHS_RU[start.month - 1]} {start.year}", "month")
+
+
+def store_keeping(*, school: School, period: Period, key: str, occasion: str, as_of: dt.date) -> StoredReport | None:
+    """Build and keep «Анализ работы с классным журналом ЭЖ» of the occasion, then deliver it. The analysis is
+    made as on the day after `as_of` (every lesson of the span counted). None when it is already stored."""
+    if StoredReport.objects.filter(school_id=school.pk, key=key, grouping=KEEPING).exists():
+        return None
+    calendar = calendar_of(school, as_of + dt.timedelta(days=1))
+    span = keeping_span(period, occasion, as_of)
+    report = keeping_report(
+        analyse(calendar=calendar, span=span),
+        school_name=school.short_name,
+        base_url=reverse("reports:journal_keeping"),
+        signatures=signatories(school.pk),
+    )
+    pdf = export.to_pdf(report)
+    try:
+        with transaction.atomic():
+            stored = StoredReport.objects.create(
+                school=school,
+                key=key,
+                occasion=occasion,
+                grouping=KEEPING,
+                period=period,
+                as_of=as_of,
+                title=report.title,
+                subtitle=report.subtitle,
+                created_at=timezone.now(),
+                xlsx=export.to_xlsx(report),
+                pdf=pdf,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+            )
+    except IntegrityError:  # another worker stored it meanwhile
+        return None
+    what = f"за {span.label}" if occasion == Occasion.MONTH else f"по итогам периода «{period_label(period)}»"
+    notice = Notice(
+        title=f"Готов «Анализ работы с классным журналом ЭЖ» {what}",
+        text=(
+            f"«Анализ работы с классным журналом ЭЖ» {what} на {ru_date(as_of)} сформирован: по учителям, в XLSX и "
+            f"PDF со строками для подписи администратора ЭЖ и директора. Он хранится в архиве отчётов."
+        ),
+    )
+    send(school=school, key=key, notice=notice)
+    return stored
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str
+    text: str
+
+
+def send(*, school: School, key: str, notice: Notice) -> int:
+    """Tell the school's directors and deputies (inbox always, e-mail by their settings); the files stay
+    behind the archive page."""
+    link = reverse("reports:archive") + f"?key={key}"
+    sent = 0
+    for recipient in access.report_recipients(school.pk):
+        notify(
+            recipient=recipient,
+            event="report_ready",
+            title=notice.title,
+            text=notice.text,
+            url=link,
+            dedupe_key=f"report:{key}",
+        )
+        sent += 1
+    log.info("reports %s of school %s delivered to %s people", key, school.pk, sent)
+    return sent
 
 
 def deliver(*, school: School, period: Period, key: str, occasion: str, as_of: dt.date) -> int:
@@ -170,10 +294,4 @@ def deliver(*, school: School, period: Period, key: str, occasion: str, as_of: d
         f"Сводный отчёт школы {what} на {ru_date(as_of)} сформирован: по классам, параллелям, предметам "
         f"и учителям, в XLSX и PDF. Он хранится в архиве отчётов."
     )
-    link = reverse("reports:archive") + f"?key={key}"
-    sent = 0
-    for recipient in access.report_recipients(school.pk):
-        notify(recipient=recipient, event="report_ready", title=title, text=text, url=link, dedupe_key=f"report:{key}")
-        sent += 1
-    log.info("reports %s of school %s delivered to %s people", key, school.pk, sent)
-    return sent
+    return send(school=school, key=key, notice=Notice(title=title, text=text))

@@ -110,6 +110,7 @@ def to_pdf(report: Report) -> bytes:
         if report.totals
         else None,
         "generated": timezone.localtime().strftime("%d.%m.%Y %H:%M"),
+        "signatures": [list(pair) for pair in report.signatures],
     }
     # typst reads the data as JSON, never as markup: a topic or name cannot inject typst code.
     return typst.compile(

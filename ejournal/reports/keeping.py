@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet
 
 from ejournal.access.journal_keeping import keeping_teacher
-from ejournal.accounts.models import User
+from ejournal.accounts.models import Role, User
 from ejournal.core.charts import Chart
 from ejournal.core.errors import NotFound
 from ejournal.core.time import ru_date
@@ -188,6 +188,12 @@ def keeping_analysis(*, user: User, calendar: Calendar, span: Span, teacher_id: 
         if not names:
             raise NotFound()
         teacher_name = full_name(*names[0])
+    return analyse(calendar=calendar, span=span, teacher=teacher, teacher_name=teacher_name)
+
+
+def analyse(*, calendar: Calendar, span: Span, teacher: int | None = None, teacher_name: str = "") -> KeepingAnalysis:
+    """The figures for the whole school (teacher None) or one teacher's journals, without an access check:
+    keeping_analysis checks the user; the worker (reports.delivery) builds the monthly report for the school."""
     counted = span.clipped(calendar.today - dt.timedelta(days=1))
     due, notes = due_periods(calendar, span)
     analysis = KeepingAnalysis(span, counted, teacher, teacher_name, [], KeepingFigures(), notes)
@@ -425,7 +431,29 @@ def _journal_students(key: JournalKey, day: dt.date, enrolled: Enrolled, groups:
     }
 
 
-def keeping_report(analysis: KeepingAnalysis, *, school_name: str, base_url: str) -> Report:
+def signatories(school_id: int) -> list[tuple[str, str]]:
+    """The signature lines of the report: the journal's administrator (who prepares it) and the director
+    (who takes it), by name when the school has them, else a blank line to write the name in."""
+    lines = []
+    for role, position in ((Role.ADMIN, "Ответственный администратор ЭЖ"), (Role.DIRECTOR, "Директор")):
+        person = (
+            User.objects.filter(school_id=school_id, is_active=True, role_grants__role=role)
+            .order_by("pk")
+            .values_list("last_name", "first_name", "middle_name")
+            .first()
+        )
+        lines.append((position, _initials(*person) if person else "____________________"))
+    return lines
+
+
+def _initials(last: str, first: str, middle: str) -> str:
+    """«Иванова И. И.», as a signature line names a person."""
+    return " ".join([last, *(f"{part[0]}." for part in (first, middle) if part)])
+
+
+def keeping_report(
+    analysis: KeepingAnalysis, *, school_name: str, base_url: str, signatures: list[tuple[str, str]] | None = None
+) -> Report:
     """Per teacher (each row links to the teacher's journals) or per journal of one teacher."""
     per_journal = analysis.teacher_id is not None
     columns = [
@@ -468,6 +496,7 @@ def keeping_report(analysis: KeepingAnalysis, *, school_name: str, base_url: str
         totals=Row(cells("Итого", analysis.total, None)) if rows else None,
         notes=list(analysis.notes),
         file_name="Анализ работы с ЭЖ",
+        signatures=list(signatures or []),
     )
     if rows:
         labels = tuple(line.name for line in analysis.lines)

@@ -82,7 +82,11 @@ def period_label(period: Period) -> str:
 def school_calendar(user: User) -> Calendar:
     """Three queries: the school, the year, its periods."""
     school = School.objects.get(pk=user.school_id)
-    today = school_today(school.timezone)
+    return calendar_of(school, school_today(school.timezone))
+
+
+def calendar_of(school: School, today: dt.date) -> Calendar:
+    """The school's calendar around `today` (the worker's reports give the day they are made for)."""
     years = AcademicYear.objects.filter(school_id=school.pk)
     year = years.filter(start__lte=today, end__gte=today).first() or years.order_by("-start").first()
     periods = (

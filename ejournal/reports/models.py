@@ -92,7 +92,9 @@ class StoredReport(SchoolScoped):
     """A report made by the worker on its date, as files: earlier reports stay in the archive.
 
     `key` names the occasion ("period:12", "month:2026-11"): one report per school, occasion and grouping,
-    so a tick run twice stores nothing twice.
+    so a tick run twice stores nothing twice. The school summary is stored in each of its groupings; the
+    «Анализ работы с классным журналом ЭЖ» under the grouping "keeping" (keys "keeping:month:2026-11",
+    "keeping:period:12").
     """
 
     key = models.CharField(max_length=40)
@@ -105,6 +107,8 @@ class StoredReport(SchoolScoped):
     created_at = models.DateTimeField("сформирован")
     xlsx = models.BinaryField()
     pdf = models.BinaryField()
+    # The PDF's SHA-256, printed in the archive: the signed paper copy can be matched with the stored file.
+    sha256 = models.CharField("SHA-256 файла PDF", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "сохранённый отчёт"

@@ -57,6 +57,8 @@ class Report:
     file_name: str = "otchet"
     # Figures of the whole report, above the table (the class teacher's counts of отличники, хорошисты…).
     figures: list[KeyFigure] = field(default_factory=list)
+    # Signature lines under the table of the PDF: (position, name), e.g. («Директор», «Иванова И. И.»).
+    signatures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

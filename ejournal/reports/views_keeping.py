@@ -19,7 +19,7 @@ from ejournal.core.requests import current_user
 
 from .attendance import attendance_figures, attendance_report
 from .execution import GROUPS, execution_report, program_execution
-from .keeping import keeping_analysis, keeping_report
+from .keeping import keeping_analysis, keeping_report, signatories
 from .keeping_spans import Calendar, Span, calendar_and_span, id_param
 from .rendering import respond
 
@@ -66,7 +66,12 @@ def journal_keeping(request: HttpRequest) -> HttpResponse:
     teacher_id = id_param(request.GET, "teacher", "Учитель")
     analysis = keeping_analysis(user=user, calendar=calendar, span=span, teacher_id=teacher_id)
     base_url = reverse("reports:journal_keeping")
-    report = keeping_report(analysis, school_name=calendar.school.short_name, base_url=base_url)
+    report = keeping_report(
+        analysis,
+        school_name=calendar.school.short_name,
+        base_url=base_url,
+        signatures=signatories(calendar.school.pk) if request.GET.get("format") == "pdf" else None,
+    )
     context = {**_span_fields(calendar, span), "analysis": analysis, "drilled": teacher_id is not None}
     return respond(request, report, template="reports/keeping_report.html", context=context)
 

@@ -132,7 +132,7 @@ def archive(request: HttpRequest) -> HttpResponse:
         stored = stored.filter(key=key)
     rows = list(
         stored.order_by("-as_of", "-created_at", "key", "grouping").values(
-            "pk", "title", "subtitle", "as_of", "created_at", "occasion", "key"
+            "pk", "title", "subtitle", "as_of", "created_at", "occasion", "key", "sha256"
         )[:400]
     )
     return render(request, "reports/archive.html", {"rows": rows, "key": key})

@@ -44,8 +44,8 @@ def test_ticks_are_registered():
 
 def test_tick_stores_reports_once_and_tells_director_and_deputies(marked):
     s = marked.s
-    assert delivery.enqueue_due(NOV_1) == 2
-    stored = StoredReport.objects.filter(school=s.school)
+    assert delivery.enqueue_due(NOV_1) == 4  # the school summaries and the keeping analyses, each twice
+    stored = StoredReport.objects.filter(school=s.school).exclude(grouping=delivery.KEEPING)
     assert stored.count() == 2 * len(delivery.STORED_GROUPINGS)
     quarter = stored.get(key=f"period:{marked.q1.pk}", grouping="class")
     assert quarter.as_of == marked.q1.end and quarter.occasion == "period"
@@ -53,7 +53,7 @@ def test_tick_stores_reports_once_and_tells_director_and_deputies(marked):
     messages = Message.objects.filter(school=s.school, event="report_ready")
     # The director, the deputy and the administrator (who is also a deputy); one message per occasion.
     assert sorted({m.recipient_id for m in messages}) == sorted({s.director.pk, s.deputy.pk, s.admin.pk})
-    assert messages.count() == 3 * 2
+    assert messages.count() == 3 * 4
     assert all(m.url.startswith(reverse("reports:archive") + "?key=") for m in messages)
     assert all("Ученик" not in m.text + m.title for m in messages)
     assert Delivery.objects.filter(message__in=messages, channel="inapp").count() == messages.count()
@@ -63,8 +63,8 @@ def test_tick_stores_reports_once_and_tells_director_and_deputies(marked):
     # Run again (a second worker, a tick repeated): nothing more is stored or sent.
     assert delivery.enqueue_due(NOV_1) == 0
     delivery.build_reports.call(s.school.pk, marked.q1.pk, f"period:{marked.q1.pk}", "period", "2026-10-24")
-    assert StoredReport.objects.filter(school=s.school).count() == 2 * len(delivery.STORED_GROUPINGS)
-    assert Message.objects.filter(school=s.school, event="report_ready").count() == 6
+    assert stored.count() == 2 * len(delivery.STORED_GROUPINGS)
+    assert Message.objects.filter(school=s.school, event="report_ready").count() == 12
 
 
 def test_stored_xlsx_holds_the_numbers_of_the_page(client, marked):
@@ -86,7 +86,7 @@ def test_archive_lists_reports_for_management_only(client, marked, other_school)
     delivery.enqueue_due(NOV_1)
     client.force_login(s.deputy)
     r = client.get(reverse("reports:archive"))
-    assert r.status_code == 200 and len(r.context["rows"]) == 8
+    assert r.status_code == 200 and len(r.context["rows"]) == 10
     narrowed = client.get(reverse("reports:archive"), {"key": f"period:{marked.q1.pk}"}).context["rows"]
     assert {row["key"] for row in narrowed} == {f"period:{marked.q1.pk}"}
     stored = StoredReport.objects.filter(school=s.school).earliest("pk")
