@@ -19,6 +19,7 @@ urlpatterns = [
     path("hours/", include("ejournal.hours.urls")),
     path("imports/", include("ejournal.interop.urls")),
     path("archive/", include("ejournal.archive.urls")),
+    path("retention/", include("ejournal.retention.urls")),
     path("audit/", include("ejournal.audit.urls")),
     path("api/v1/", include("ejournal.api.v1.urls")),
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "ejournal.interop",
     "ejournal.audit",
     "ejournal.archive",
+    "ejournal.retention",
     "ejournal.home",
     "ejournal.demo",
     "ejournal.access",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import archive, audit, hours, interop, notifications, people, printing, reports, roles
+from . import archive, audit, hours, interop, notifications, people, printing, reports, retention, roles
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Резервные копии", reverse("archive:backups")))
     if archive.reads_period_archives(user):
         items.append(MenuItem("Архив периода", reverse("archive:periods")))
+    if retention.reads_register(user):
+        items.append(MenuItem("Реестр хранения", reverse("retention:register")))
     if roles.operates_installation(user):
         items.append(MenuItem("Администрирование", reverse("admin:index")))
     return items

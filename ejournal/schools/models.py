@@ -36,6 +36,14 @@ class School(models.Model):
         "срок выставления отметок за период после его окончания, дней", default=3
     )
     staff_2fa_required = models.BooleanField("двухфакторная аутентификация обязательна для сотрудников", default=False)
+    # The retention register (ejournal/retention): how long the school keeps what it stored, counted from the
+    # end of the school year the thing belongs to, and how early the administrator is warned. Nothing is deleted
+    # automatically.
+    retention_journal_years = models.PositiveSmallIntegerField("хранение журналов, лет", default=5)
+    retention_summary_years = models.PositiveSmallIntegerField("хранение сводных ведомостей, лет", default=25)
+    retention_warn_days = models.PositiveSmallIntegerField(
+        "предупреждать об окончании срока хранения за, дней", default=90
+    )
     is_active = models.BooleanField("действует", default=True)
 
     class Meta:

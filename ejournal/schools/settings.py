@@ -36,6 +36,9 @@ EDITABLE = (
     "min_vacation_days",
     "period_mark_deadline_days",
     "staff_2fa_required",
+    "retention_journal_years",
+    "retention_summary_years",
+    "retention_warn_days",
 )
 
 
@@ -65,6 +68,13 @@ def update_school_settings(*, actor: User, school: School, changes: dict[str, An
             "Накопляемость для предмета 1 ч/нед не может быть больше, чем для предмета от 2 ч/нед.",
             field="min_marks_one_hour",
         )
+    if not 1 <= merged["retention_journal_years"] <= merged["retention_summary_years"] <= 100:
+        raise ValidationFailed(
+            "Срок хранения журналов — от 1 года и не больше срока хранения сводных ведомостей (до 100 лет).",
+            field="retention_journal_years",
+        )
+    if not 1 <= merged["retention_warn_days"] <= 3650:
+        raise ValidationFailed("Предупреждать можно за 1–3650 дней.", field="retention_warn_days")
     changed = [field for field in EDITABLE if merged[field] != getattr(school, field)]
     if not changed:
         return []

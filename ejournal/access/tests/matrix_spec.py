@@ -393,6 +393,8 @@ MATRIX: dict[str, Entry] = {
     "archive:order_archive": P("director"),
     "archive:download": G("director"),
     "archive:undertaking_pdf": G("director"),
+    "retention:register": G(READERS),
+    "retention:delete": P(ADMIN),
     "audit:security_log": G(READERS),
     "audit:usage": G(MGMT),
     # --- API ---------------------------------------------------------------------------------------------------
@@ -427,6 +429,8 @@ MATRIX: dict[str, Entry] = {
     "api-journal-grid": G(JOURNAL_READERS),
     "api-journal-as-of": G(JOURNAL_READERS),
     "api-journal-sheet-as-of": G(MGMT, "class_teacher"),
+    "api-retention": G(READERS),
+    "api-retention-delete": P(ADMIN, json=True),
     "api-journal-lesson": G(JOURNAL_READERS),
     "api-journal-cell": P(ADMIN, "teacher", "class_teacher", method="put", data=CELL, json=True),
     "api-journal-cell-history": G(JOURNAL_READERS),
