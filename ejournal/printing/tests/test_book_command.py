@@ -39,3 +39,18 @@ def test_refusals_in_russian(printed: Printed, other_school: SmallSchool, tmp_pa
     with pytest.raises(CommandError, match="нет уроков"):
         call_command("book", "--class", "10А", "--period", "1", "--out", out, "--school", school)
     assert not Path(out).exists()
+
+
+def test_dates_and_the_summary(printed: Printed, tmp_path: Path) -> None:
+    lessons = printed.j.in_period(printed.j.q1)
+    out = tmp_path / "range.pdf"
+    dates = ["--from", f"{lessons[0].date}", "--to", f"{lessons[1].date}"]
+    call_command("book", "--class", "5А", *dates, "--out", str(out))
+    text = " ".join(pdf_pages(out.read_bytes()))
+    assert TOPICS[0] in text and TOPICS[1] in text and TOPICS[2] not in text
+    call_command("book", "--class", "5А", "--period", "1", "--summary", "--out", str(out))
+    assert "Сводная ведомость отметок" in pdf_pages(out.read_bytes())[0]
+    with pytest.raises(CommandError, match="Укажите период или даты"):
+        call_command("book", "--class", "5А", "--out", str(out))
+    with pytest.raises(CommandError, match="Неверная дата"):
+        call_command("book", "--class", "5А", "--from", "1 сентября", "--to", "2026-09-30", "--out", str(out))
