@@ -64,7 +64,9 @@ def _director(user: User) -> str:
     if user.has_role(Role.DIRECTOR):
         return user.full_name
     found = (
-        User.objects.filter(school_id=user.school_id, is_active=True, role_grants__role=Role.DIRECTOR).first()
+        User.objects.filter(school_id=user.school_id, is_active=True, role_grants__role=Role.DIRECTOR)
+        .order_by("pk")
+        .first()
         if user.school_id
         else None
     )
