@@ -186,3 +186,15 @@ def test_the_page_reads_a_fixed_number_of_queries_and_is_in_the_menu(
     assert page.content.decode().count("f" * 64) >= 40
     assert "Резервные копии" in _client(s.admin).get(reverse("home")).content.decode()
     assert "Резервные копии" not in _client(s.deputy).get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_disk_that_is_gone_fails_the_job_with_the_reason(configured: Path, settings: Any) -> None:
+    settings.EJOURNAL_BACKUP_DIR = str(configured / "not-mounted")
+    s = build_small_school()
+    assert _client(s.admin).post(reverse("archive:order_backup")).status_code == 302
+    job = ArchiveJob.objects.get()
+    assert job.status == JobStatus.FAILED and job.entry is None and "папки нет" in job.error
+    assert BackupLogEntry.objects.get(kind=LogKind.BACKUP).status == LogStatus.FAILED
+    page = _client(s.admin).get(PAGE).content.decode()
+    assert "не выполнено" in page and "папки нет" in page and 'http-equiv="refresh"' not in page
