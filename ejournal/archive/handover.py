@@ -11,7 +11,7 @@ from pathlib import Path
 from ejournal.access import archive as access
 from ejournal.access import roles
 from ejournal.accounts.models import User
-from ejournal.core.errors import DomainError, ValidationFailed
+from ejournal.core.errors import DomainError, NotFound, ValidationFailed
 from ejournal.core.inputs import id_or_none, text_field
 
 from .errors import ArchiveCode
@@ -78,8 +78,7 @@ def archive_file(*, actor: User, entry_id: int) -> tuple[BackupLogEntry, bytes]:
     roles.require(access.downloads_period_archive(actor))
     source = copyable_files(actor).filter(pk=entry_id, kind=LogKind.ARCHIVE, school_id=actor.school_id).first()
     if source is None:
-        roles.require(False)
-    assert source is not None
+        raise NotFound()
     try:
         content = Path(source.where).read_bytes()
     except OSError as error:
