@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from ejournal.access import printing as access
 from ejournal.access.roles import require
@@ -387,6 +387,15 @@ def build_book(source: BookSource, *, columns_per_page: int = COLUMNS_PER_PAGE, 
         attendance=attendance,
         part=part,
         has_summary=source.is_period,
+    )
+
+
+def school_periods(school_id: int | None) -> QuerySet[Period]:
+    """The periods offered for printing: the school's, latest year first."""
+    return (
+        Period.objects.filter(school_id=school_id)
+        .select_related("scheme__year")
+        .order_by("-scheme__year__start", "scheme__grade_from", "start")
     )
 
 

@@ -47,6 +47,14 @@ def classes_of(period: Period) -> QuerySet[ClassGroup]:
     ).order_by("grade", "letter")
 
 
+# The latest jobs on the page and in the API: the running ones and what the last few made.
+JOBS_SHOWN = 10
+
+
+def recent_jobs(school_id: int | None) -> QuerySet[BookJob]:
+    return BookJob.objects.filter(school_id=school_id).select_related("period__scheme", "class_group")[:JOBS_SHOWN]
+
+
 def current_books(period: Period) -> QuerySet[StoredBook]:
     return StoredBook.objects.filter(school_id=period.school_id, period_id=period.pk, superseded_at__isnull=True)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -31,8 +30,9 @@ from ejournal.schools.models import ClassGroup, Period
 
 from . import stored as stored_books
 from .exports import book_download
-from .models import BookJob, StoredBook
-from .selectors import PARTS
+from .models import StoredBook
+from .selectors import PARTS, school_periods
+from .stored import recent_jobs
 
 
 class PeriodChoice(forms.ModelChoiceField):
@@ -72,14 +72,6 @@ class BookForm(SpanForm):
         fields["class_group"].queryset = access.printable_classes(user).select_related("year")  # type: ignore[attr-defined]
         fields["period"].queryset = school_periods(user.school_id)  # type: ignore[attr-defined]
         fields["subject"].queryset = Subject.objects.filter(school_id=user.school_id).order_by("name")  # type: ignore[attr-defined]
-
-
-def school_periods(school_id: int | None) -> QuerySet[Period]:
-    return (
-        Period.objects.filter(school_id=school_id)
-        .select_related("scheme__year")
-        .order_by("-scheme__year__start", "scheme__grade_from", "start")
-    )
 
 
 def _pdf(
@@ -170,15 +162,9 @@ class JobForm(forms.Form):
 def _stored_page(request: HttpRequest, user: User, form: JobForm, status: int = 200) -> HttpResponse:
     books = StoredBook.objects.filter(school_id=user.school_id)
     listed = books.defer("pdf").select_related("class_group", "period__scheme__year", "superseded_by")
-    jobs = list(
-        BookJob.objects.filter(school_id=user.school_id).select_related("period__scheme", "class_group")[:JOBS_SHOWN]
-    )
+    jobs = list(recent_jobs(user.school_id))
     context = {"books": listed, "jobs": jobs, "running": any(j.active for j in jobs), "form": form}
     return render(request, "printing/stored.html", context, status=status)
-
-
-# The latest jobs on the page: the running ones and what the last few made.
-JOBS_SHOWN = 10
 
 
 @login_required

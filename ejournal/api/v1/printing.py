@@ -37,8 +37,7 @@ from ejournal.journal.periods import periods_of_class
 from ejournal.printing import stored
 from ejournal.printing.exports import book_download
 from ejournal.printing.models import BookJob, StoredBook
-from ejournal.printing.selectors import PARTS
-from ejournal.printing.views import JOBS_SHOWN, school_periods
+from ejournal.printing.selectors import PARTS, school_periods
 from ejournal.schools.models import ClassGroup, Period
 
 SPAN = [
@@ -177,7 +176,7 @@ class JobsView(APIView):
     def get(self, request: Request) -> Response:
         user = current_user(request)
         require(access.reads_stored_books(user))
-        return Response([_job(j) for j in BookJob.objects.filter(school_id=user.school_id)[:JOBS_SHOWN]])
+        return Response([_job(j) for j in stored.recent_jobs(user.school_id)])
 
     @extend_schema(
         request={"application/json": {"type": "object", "properties": {"period": {"type": "integer"},
