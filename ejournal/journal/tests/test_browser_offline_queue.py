@@ -1,5 +1,5 @@
 """The journal's offline queue in a real browser (issue 13, "Data loss: the offline queue"): several tabs of
-one journal share one queue in localStorage, so no edit typed while offline is lost when another tab
+one journal share one queue in IndexedDB, so no edit typed while offline is lost when another tab
 writes the queue or when the tab it was typed in is closed; the year page queues its marks the same way."""
 
 from __future__ import annotations
@@ -44,6 +44,21 @@ def go_online(context, *pages) -> None:
         page.evaluate("() => window.dispatchEvent(new Event('online'))")
 
 
+def stored_queue(page, name: str) -> dict:
+    """The journal's queue as IndexedDB holds it (what a reload or another tab would find)."""
+    script = """(name) => new Promise((resolve, reject) => {
+        const open = indexedDB.open("jr-offline", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("queues");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+            const get = open.result.transaction("queues").objectStore("queues").get(name);
+            get.onsuccess = () => resolve(get.result || {});
+            get.onerror = () => reject(get.error);
+        };
+    })"""
+    return page.evaluate(script, name)
+
+
 def marks(lesson, student) -> list[str]:
     found = Mark.objects.filter(lesson=lesson, student=student).order_by("position")
     return list(found.values_list("value", flat=True))
@@ -72,7 +87,7 @@ def test_two_offline_tabs_keep_both_marks_after_the_first_is_closed(browser, liv
     assert marks(lesson_a, journal.students[0]) == ["5"]
     assert marks(lesson_b, journal.students[1]) == ["4"]
     assert [cell(second, 0, a).inner_text(), cell(second, 1, b).inner_text()] == ["5", "4"]
-    assert second.evaluate("() => localStorage.length") == 0
+    assert stored_queue(second, f"jr-queue:{journal.assignment.pk}") == {}
     assert errors == []
     context.close()
 
@@ -153,5 +168,26 @@ def test_year_page_queues_a_mark_typed_offline_and_sends_it_when_back(browser, l
     assert list(PeriodMark.objects.filter(student_id=student, kind=kind).values_list("value", flat=True)) == ["4"]
     page.reload()
     assert page.locator("#jr-summary td[data-kind]").first.inner_text() == "4"
+    assert errors == []
+    context.close()
+
+
+def test_an_edit_queued_in_local_storage_by_the_previous_version_is_sent(browser, live_server, journal):
+    """Before the queue moved to IndexedDB it lived in localStorage: an edit waiting there at the upgrade is
+    taken over and sent, never dropped."""
+    context, page = open_grid(browser, live_server, journal, journal.teacher)
+    errors = watch_errors(page)
+    lesson = journal.lesson_on(dt.date(2026, 12, 21))
+    student = journal.students[4]
+    key = f"c:{lesson.pk}:{student.pk}"
+    waiting = {key: {"text": "4", "key": key, "version": None, "at": 1, "tab": "old", "id": "old:1"}}
+    name = f"jr-queue:{journal.assignment.pk}"
+    page.evaluate("([name, queue]) => localStorage.setItem(name, JSON.stringify(queue))", [name, waiting])
+    page.reload()
+    wait_saved(page)
+    assert marks(lesson, student) == ["4"]
+    assert cell(page, 4, column_of(journal, dt.date(2026, 12, 21))).inner_text() == "4"
+    assert page.evaluate("() => localStorage.length") == 0
+    assert stored_queue(page, name) == {}
     assert errors == []
     context.close()

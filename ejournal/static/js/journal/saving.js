@@ -78,7 +78,7 @@ export function setupSaving(g) {
 
   // Waiting entries of this page's cells (typed here or in another tab) are shown as being sent or waiting.
   // An entry gone from the queue was sent by some tab: its cell stops waiting even when the answer reached
-  // this tab before the storage event did (the two travel separately).
+  // this tab before the news of the changed queue did (the two travel separately).
   const shownWaiting = new Set();
   function showQueue(stored, sending) {
     for (const key of shownWaiting) {
@@ -109,7 +109,7 @@ export function setupSaving(g) {
   function showResult(message) {
     let td = g.cellByKey(message.key);
     if (td && !message.own && !td.classList.contains("saving") && !td.classList.contains("queued")) td = null;
-    const pending = queue.read()[message.key];
+    const pending = message.pending;
     const pendingText = pending ? pending.text : null;
     const data = message.data || {};
     if (message.ok) {

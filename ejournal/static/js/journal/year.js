@@ -74,7 +74,7 @@ export function startYearPage() {
   function showResult(message) {
     let td = cellByKey(message.key);
     if (td && !message.own && !td.classList.contains("saving") && !td.classList.contains("queued")) td = null;
-    const pending = queue.read()[message.key];
+    const pending = message.pending;
     const data = message.data || {};
     const state = message.ok ? data.mark : data.current;
     // Another tab's answer is shown, its version not taken (as in the grid).
