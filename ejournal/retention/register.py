@@ -193,15 +193,16 @@ def school_items(school: School, today: dt.date) -> list[Item]:
         BackupLogEntry.objects.filter(Q(school_id=school.pk) | Q(school__isnull=True))
         .filter(kind__in=(LogKind.BACKUP, LogKind.ISO, LogKind.ARCHIVE, LogKind.COPY_OUT), status=LogStatus.DONE)
         .order_by("at", "pk")
-        .values_list("pk", "kind", "at", "what", "where", "sha256", "details", "school_id")
+        .values_list("pk", "kind", "at", "what", "where", "sha256", "details")
     )
     copies: dict[int, list[Copy]] = {}
-    for _pk, kind, at, _what, where, _sha, details, school_id in files:
-        if kind == LogKind.COPY_OUT and school_id == school.pk and isinstance(details, dict) and "source" in details:
+    for _pk, kind, at, _what, where, _sha, details in files:
+        # The query holds this school's entries and the installation's only: another school's copies never.
+        if kind == LogKind.COPY_OUT and isinstance(details, dict) and "source" in details:
             copies.setdefault(int(details["source"]), []).append(
                 Copy(at.astimezone(zone), where, str(details.get("holder", "")), str(details.get("recipient", "")))
             )
-    for pk, kind, at, what, where, sha, _details, _school_id in files:
+    for pk, kind, at, what, where, sha, _details in files:
         if kind == LogKind.COPY_OUT:
             continue
         since = at.astimezone(zone).date()
