@@ -14,6 +14,7 @@ from ejournal.accounts.models import User
 from ejournal.core.errors import Forbidden, NotFound
 
 from .roles import in_school, is_teacher, reads_whole_school
+from .tenancy import in_school_of
 
 
 def reads_hours(user: User) -> bool:
@@ -43,7 +44,8 @@ def hours_teacher(user: User, teacher_id: int | None) -> int | None:
 
 def require_confirms_month(user: User, teacher: User) -> None:
     """Only the teacher themselves confirms their month."""
-    if not in_school(user) or teacher.school_id != user.school_id:
+    if not in_school(user):
         raise NotFound()
+    in_school_of(user, teacher)
     if teacher.pk != user.pk or not is_teacher(user):
         raise Forbidden("Подтвердить проведённые часы может только сам учитель — за свой месяц.")
