@@ -211,3 +211,10 @@ def test_the_api(story, client):
     assert marks[a.pk] == {str(j.assignment.subject_id): "4"}
     client.force_login(a)
     assert client.get(url).status_code == 404
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(story, client, django_assert_max_num_queries):
+    client.force_login(story.j.teacher)
+    url = reverse("journal:grid_as_of", args=[story.j.assignment.pk])
+    with django_assert_max_num_queries(18):
+        assert client.get(url, {"period": story.j.q2.pk, "date": D1.isoformat()}).status_code == 200

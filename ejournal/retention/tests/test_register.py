@@ -203,3 +203,10 @@ def test_the_settings_page_shows_the_terms(small_school, client):
     page = client.get(reverse("schools:settings")).content.decode()
     for field in ("retention_journal_years", "retention_summary_years", "retention_warn_days"):
         assert f'id="id_{field}"' in page
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(kept, client, django_assert_max_num_queries):
+    s = kept[0]
+    client.force_login(s.admin)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("retention:register")).status_code == 200
