@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from ejournal.core.migration_ops import forbid_row_changes
+
 
 class Migration(migrations.Migration):
 
@@ -36,4 +38,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-at', '-id'],
             },
         ),
+        # The trace of a deletion is never changed or deleted, not even by a script in psql.
+        forbid_row_changes("retention_deletion"),
     ]
