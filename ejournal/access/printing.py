@@ -65,6 +65,20 @@ def may_print_subject(user: User | None, class_group: ClassGroup, subject: Subje
     )
 
 
+def printed_subgroups(user: User | None, class_group: ClassGroup, subject: Subject) -> set[int] | None:
+    """The subgroups of a subject whose journals the user prints: None for all of them (whoever prints the
+    class, the teacher of the whole class), else the subgroups the teacher teaches — the other subgroups'
+    journals are their teachers' to print."""
+    if user is None or may_print_class(user, class_group):
+        return None
+    taught = set(
+        TeachingAssignment.objects.filter(
+            school_id=class_group.school_id, class_group_id=class_group.pk, subject_id=subject.pk, teacher=user
+        ).values_list("subgroup_id", flat=True)
+    )
+    return None if None in taught else {pk for pk in taught if pk is not None}
+
+
 def reads_stored_books(user: User) -> bool:
     """The books the worker made at period ends: management (administrator, director, deputy)."""
     return reads_whole_school(user)

@@ -208,6 +208,9 @@ def read_book(
     ).exclude(status=LessonStatus.CANCELLED)
     if subject is not None:
         lessons_qs = lessons_qs.filter(subject_id=subject.pk)
+        subgroups = access.printed_subgroups(user, group, subject)
+        if subgroups is not None:
+            lessons_qs = lessons_qs.filter(subgroup_id__in=subgroups)
     lessons = [
         LessonRow(
             id=pk,

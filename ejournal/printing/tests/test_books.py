@@ -8,9 +8,11 @@ import time
 import pytest
 
 from ejournal.core.errors import NotFound, ValidationFailed
+from ejournal.curriculum import services as curriculum
 from ejournal.journal import periods
 from ejournal.printing.books import class_book, render
 from ejournal.printing.selectors import COLUMNS_PER_PAGE, BookSource, LessonRow, build_book, read_book
+from ejournal.schools import services as schools
 from ejournal.schools.models import Period
 
 from .conftest import TOPICS, Printed, pdf_pages
@@ -77,6 +79,33 @@ def test_one_subject_for_its_teacher_and_not_for_another(printed: Printed) -> No
         class_book(actor=j.teacher, class_group=j.s.class_5a, period=j.q1)
     with pytest.raises(NotFound):
         class_book(actor=j.s.teacher2, class_group=j.s.class_5a, period=j.q1, subject=j.s.math)
+
+
+def test_a_subgroup_teacher_prints_their_subgroup_only(printed: Printed) -> None:
+    """English in 5А by two subgroups: each teacher prints their own group's journal, the class teacher both."""
+    s = printed.j.s
+    english = curriculum.create_subject(actor=s.admin, name="Английский язык", short_name="Англ")
+    groups = [
+        schools.create_subgroup(actor=s.admin, class_group=s.class_5a, subject=english, name=name, students=members)
+        for name, members in (("1 группа", s.students_5a[:2]), ("2 группа", s.students_5a[2:]))
+    ]
+    for number, (teacher, group) in enumerate(((s.teacher, groups[0]), (s.teacher2, groups[1])), start=1):
+        assignment = curriculum.create_assignment(
+            actor=s.admin, teacher=teacher, class_group=s.class_5a, subject=english, subgroup=group
+        )
+        curriculum.set_slot(actor=s.admin, year=s.year, assignment=assignment, weekday=5, number=number)
+    curriculum.generate_lessons(actor=s.admin, year=s.year)
+
+    def printed_by(actor: object) -> str:
+        book = class_book(actor=actor, class_group=s.class_5a, period=printed.j.q1, subject=english)
+        return " ".join(pdf_pages(book))
+
+    own = printed_by(s.teacher)
+    assert "Английский язык (1 группа)" in own and "2 группа" not in own
+    other = printed_by(s.teacher2)
+    assert "Английский язык (2 группа)" in other and "1 группа" not in other
+    both = printed_by(s.class_teacher)
+    assert "Английский язык (1 группа)" in both and "Английский язык (2 группа)" in both
 
 
 @pytest.mark.parametrize("who", ["admin", "director", "deputy", "class_teacher"])
