@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from ejournal.accounts.models import User
 from ejournal.core.errors import NotFound, ValidationFailed
 from ejournal.curriculum import services as curriculum
 from ejournal.journal import periods
@@ -96,7 +97,7 @@ def test_a_subgroup_teacher_prints_their_subgroup_only(printed: Printed) -> None
         curriculum.set_slot(actor=s.admin, year=s.year, assignment=assignment, weekday=5, number=number)
     curriculum.generate_lessons(actor=s.admin, year=s.year)
 
-    def printed_by(actor: object) -> str:
+    def printed_by(actor: User) -> str:
         book = class_book(actor=actor, class_group=s.class_5a, period=printed.j.q1, subject=english)
         return " ".join(pdf_pages(book))
 
