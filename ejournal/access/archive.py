@@ -72,3 +72,12 @@ def backup_alert_recipients() -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+def archive_reminder_recipients(school_id: int) -> QuerySet[User]:
+    """Who is reminded that a period's archive is not made yet: the school's active directors (the code is theirs)."""
+    return (
+        User.objects.filter(school_id=school_id, is_active=True, role_grants__role=Role.DIRECTOR)
+        .distinct()
+        .order_by("pk")
+    )
