@@ -21,6 +21,7 @@ urlpatterns = [
     path("archive/", include("ejournal.archive.urls")),
     path("retention/", include("ejournal.retention.urls")),
     path("audit/", include("ejournal.audit.urls")),
+    path("help/", include("ejournal.help.urls")),
     path("api/v1/", include("ejournal.api.v1.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import archive, audit, hours, interop, notifications, people, printing, reports, retention, roles
+from . import archive, audit, help, hours, interop, notifications, people, printing, reports, retention, roles
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Архив периода", reverse("archive:periods")))
     if retention.reads_register(user):
         items.append(MenuItem("Реестр хранения", reverse("retention:register")))
+    if help.reads_help(user):
+        items.append(MenuItem("Справка", reverse("help:index")))
     if roles.operates_installation(user):
         items.append(MenuItem("Администрирование", reverse("admin:index")))
     return items

@@ -154,6 +154,8 @@ CONSTANTS = {
     "kind": "students",
     "fmt": "csv",
     "role": "teacher",
+    "topic": "home",  # help topics and docs read by everyone signed in
+    "doc": "login",
 }
 
 
@@ -395,6 +397,10 @@ MATRIX: dict[str, Entry] = {
     "archive:undertaking_pdf": G("director"),
     "retention:register": G(READERS),
     "retention:delete": P(ADMIN),
+    # --- help (issue 18): every signed-in person; documents outside one's audience are a 404 (help/tests)
+    "help:index": G(SIGNED_IN),
+    "help:topic": G(SIGNED_IN),
+    "help:doc": G(SIGNED_IN),
     "audit:security_log": G(READERS),
     "audit:usage": G(MGMT),
     # --- API ---------------------------------------------------------------------------------------------------
@@ -429,6 +435,7 @@ MATRIX: dict[str, Entry] = {
     "api-journal-grid": G(JOURNAL_READERS),
     "api-journal-as-of": G(JOURNAL_READERS),
     "api-journal-sheet-as-of": G(MGMT, "class_teacher"),
+    "api-help": G(SIGNED_IN),
     "api-retention": G(READERS),
     "api-retention-delete": P(ADMIN, json=True),
     "api-journal-lesson": G(JOURNAL_READERS),

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("ejournal.api.v1.reports")),
     path("", include("ejournal.api.v1.reports_keeping")),
     path("", include("ejournal.api.v1.hours")),
+    path("", include("ejournal.api.v1.help")),
 ]
