@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ejournal.audit",
     "ejournal.archive",
     "ejournal.retention",
+    "ejournal.support",
     "ejournal.help",
     "ejournal.home",
     "ejournal.demo",
@@ -251,6 +252,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EJOURNAL_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EJOURNAL_SMTP_TLS", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("EJOURNAL_MAIL_FROM", "ЭЖ <noreply@ejournal.local>")
+# Where the school administrator escalates a support request (ejournal/support); empty: copied by hand.
+SUPPORT_EMAIL = os.environ.get("EJOURNAL_SUPPORT_EMAIL", "")
 SITE_URL = os.environ.get("EJOURNAL_SITE_URL", "http://127.0.0.1:8000")
 VAPID_PRIVATE_KEY = os.environ.get("EJOURNAL_VAPID_PRIVATE_KEY", "")
 VAPID_PUBLIC_KEY = os.environ.get("EJOURNAL_VAPID_PUBLIC_KEY", "")

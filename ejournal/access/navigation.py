@@ -9,6 +9,7 @@ from django.urls import reverse
 from ejournal.accounts.models import Role, User
 
 from . import archive, audit, help, hours, interop, notifications, people, printing, reports, retention, roles
+from .support import asks as asks_support
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Архив периода", reverse("archive:periods")))
     if retention.reads_register(user):
         items.append(MenuItem("Реестр хранения", reverse("retention:register")))
+    if asks_support(user):
+        items.append(MenuItem("Вопросы и обучение", reverse("support:tickets")))
     if help.reads_help(user):
         items.append(MenuItem("Справка", reverse("help:index")))
     if roles.operates_installation(user):

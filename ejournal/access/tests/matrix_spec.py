@@ -127,6 +127,8 @@ ID_PARAMS: dict[str, dict[str, Getter]] = {
     "period_id": {"own": lambda o: o.period.pk},
     "entry_id": {"own": lambda o: o.archive_entry.pk},  # a made period archive
     "copy_id": {"own": lambda o: o.copy_entry.pk},  # its copy-out to a disk
+    "ticket_id": {"own": lambda o: o.ticket.pk},  # the parent's support request, with a file
+    "training_id": {"own": lambda o: o.training.pk},  # a training session for parents
     "teacher_id": {"own": lambda o: o.s.teacher.pk, "other_class": lambda o: o.other_teacher.pk},
 }
 # `pk` means a different object under each prefix.
@@ -397,6 +399,23 @@ MATRIX: dict[str, Entry] = {
     "archive:undertaking_pdf": G("director"),
     "retention:register": G(READERS),
     "retention:delete": P(ADMIN),
+    # --- consultations, FAQ, training sessions (issue 18): a request is its author's and the administrator's
+    "support:tickets": G(SCHOOL),
+    "support:ask": G(SCHOOL),
+    "support:ticket": G(ADMIN, "parent"),
+    "support:ticket_file": G(ADMIN, "parent"),
+    "support:reply": P(ADMIN, "parent"),
+    "support:close": P(ADMIN, "parent"),
+    "support:take": P(ADMIN),
+    "support:escalate": P(ADMIN),
+    "support:regional": P(ADMIN),
+    "support:publish": P(ADMIN),
+    "support:faq": G(SCHOOL),
+    "support:trainings": G(SCHOOL),
+    "support:training": G(ADMIN),
+    "support:signup": P(SCHOOL),
+    "support:cancel": P(SCHOOL),
+    "support:attendance": P(ADMIN),
     # --- help (issue 18): every signed-in person; documents outside one's audience are a 404 (help/tests)
     "help:index": G(SIGNED_IN),
     "help:topic": G(SIGNED_IN),
@@ -438,6 +457,18 @@ MATRIX: dict[str, Entry] = {
     "api-help": G(SIGNED_IN),
     "api-retention": G(READERS),
     "api-retention-delete": P(ADMIN, json=True),
+    "api-support-tickets": G(SCHOOL),
+    "api-support-ticket": G(ADMIN, "parent"),
+    "api-support-ticket-reply": P(ADMIN, "parent", json=True),
+    "api-support-ticket-close": P(ADMIN, "parent", json=True),
+    "api-support-ticket-take": P(ADMIN, json=True),
+    "api-support-ticket-escalate": P(ADMIN, json=True),
+    "api-support-ticket-regional": P(ADMIN, json=True),
+    "api-support-ticket-publish": P(ADMIN, json=True),
+    "api-support-faq": G(SCHOOL),
+    "api-support-trainings": G(SCHOOL),
+    "api-support-training-signup": P(SCHOOL, json=True),
+    "api-support-training-attendance": G(ADMIN),
     "api-journal-lesson": G(JOURNAL_READERS),
     "api-journal-cell": P(ADMIN, "teacher", "class_teacher", method="put", data=CELL, json=True),
     "api-journal-cell-history": G(JOURNAL_READERS),

@@ -34,6 +34,8 @@ from ejournal.notifications.models import Delivery, Event, Message, Status
 from ejournal.reports.models import Occasion, StoredReport
 from ejournal.schools import services as schools
 from ejournal.schools.models import Enrolment, Holiday, Period, PeriodScheme, Subgroup
+from ejournal.support import services as support
+from ejournal.support.models import Audience, Ticket, Training
 
 LESSON_DAY = dt.date(2026, 12, 21)  # a Monday of the second quarter, before the journal tests' TODAY
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -74,6 +76,9 @@ class SchoolObjects:
     # Issue 15: a made period archive (a real file, so the director's download answers) and its copy to a disk.
     archive_entry: BackupLogEntry
     copy_entry: BackupLogEntry
+    # Issue 18: the parent's support request (with a file) and a training session for parents.
+    ticket: Ticket
+    training: Training
     names: dict[int, str] = field(default_factory=dict)  # user id -> sentinel surname
 
     @property
@@ -207,6 +212,19 @@ def build_school(name: str, prefix: str) -> SchoolObjects:
     other_admin = s.person("Второадминова", "Вера", Role.ADMIN)
     names = _rename(s, [other_teacher, parent_teacher, parent_director, other_admin], prefix)
     archive_entry, copy_entry = _archive_entries(s, period, prefix)
+    assert s.parent is not None
+    ticket = support.ask(
+        actor=s.parent, text="Не вижу отметки", page="/diary/", upload=SimpleUploadedFile("экран.pdf", PDF_BYTES)
+    )
+    training = Training.objects.create(
+        school=s.school,
+        title="Дневник для родителей",
+        starts_at=now + dt.timedelta(days=30),
+        place="Кабинет 12",
+        audience=Audience.PARENTS,
+        capacity=30,
+        created_by=s.admin,
+    )
     return SchoolObjects(
         s=s,
         other_teacher=other_teacher,
@@ -232,6 +250,8 @@ def build_school(name: str, prefix: str) -> SchoolObjects:
         other_admin=other_admin,
         archive_entry=archive_entry,
         copy_entry=copy_entry,
+        ticket=ticket,
+        training=training,
         names=names,
     )
 

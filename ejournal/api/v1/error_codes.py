@@ -17,6 +17,7 @@ from ejournal.curriculum.errors import CurriculumCode
 from ejournal.hours.errors import HoursCode
 from ejournal.interop.errors import ImportsCode
 from ejournal.journal.errors import JournalCode
+from ejournal.support.errors import SupportCode
 
 ENUMS: tuple[type[StrEnum], ...] = (
     CoreCode,
@@ -26,6 +27,7 @@ ENUMS: tuple[type[StrEnum], ...] = (
     ImportsCode,
     ArchiveCode,
     HoursCode,
+    SupportCode,
 )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("ejournal.api.v1.journal_overview")),
     path("", include("ejournal.api.v1.journal_as_of")),
     path("", include("ejournal.api.v1.retention")),
+    path("", include("ejournal.api.v1.support")),
     path("", include("ejournal.api.v1.journal_attachments")),
     path("", include("ejournal.api.v1.diary")),
     path("", include("ejournal.api.v1.people")),
