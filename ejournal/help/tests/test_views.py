@@ -53,3 +53,14 @@ def test_too_long_a_query_is_a_422(client: Client, small_school) -> None:
     response = client.get(reverse("help:index"), {"q": "а" * 201})
     assert response.status_code == 422
     assert "текст до 200 знаков" in response.content.decode()
+
+
+def test_a_refused_page_shows_no_help_panel(client: Client, small_school) -> None:
+    client.force_login(small_school.parent)
+    refused = client.get(reverse("archive:backups"))
+    assert refused.status_code == 404 and 'id="help-panel"' not in refused.content.decode()
+    client.force_login(small_school.admin)
+    shown = client.get(reverse("archive:backups"))
+    assert shown.status_code == 200 and 'id="help-panel"' in shown.content.decode()
+    bad = client.get(reverse("help:index"), {"q": "а" * 201})
+    assert bad.status_code == 422 and 'id="help-panel"' not in bad.content.decode()
