@@ -85,6 +85,9 @@ class FaqEntry(SchoolScoped):
     published_at = models.DateTimeField("опубликовано")
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ticket = models.ForeignKey(Ticket, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Category, question and answer in lower case: SQLite compares only Latin letters without case, so the
+    # search runs over this copy on both databases.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = "вопрос и ответ"

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from ejournal.access import support as access
@@ -278,11 +278,13 @@ def publish_faq(*, actor: User, ticket: Ticket | None, category: str, question: 
     category = (category or "").strip()
     if not category or len(category) > 100:
         raise ValidationFailed("Укажите раздел (до 100 знаков).", field="category")
+    question, answer = _text(question, "question"), _text(answer, "answer")
     return FaqEntry.objects.create(
         school_id=actor.school_id,
         category=category,
-        question=_text(question, "question"),
-        answer=_text(answer, "answer"),
+        question=question,
+        answer=answer,
+        search_text=f"{category}\n{question}\n{answer}".casefold(),
         published_at=clock.now(),
         published_by=actor,
         ticket=ticket,
@@ -290,9 +292,9 @@ def publish_faq(*, actor: User, ticket: Ticket | None, category: str, question: 
 
 
 def search_faq(entries: QuerySet[FaqEntry], words: str) -> QuerySet[FaqEntry]:
-    """Entries holding every word (in the question, the answer or the category)."""
-    for word in (words or "").split()[:10]:
-        entries = entries.filter(Q(question__icontains=word) | Q(answer__icontains=word) | Q(category__icontains=word))
+    """Entries holding every word (in the question, the answer or the category), in any case."""
+    for word in (words or "").casefold().split()[:10]:
+        entries = entries.filter(search_text__contains=word)
     return entries
 
 
