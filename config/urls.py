@@ -20,6 +20,7 @@ urlpatterns = [
     path("imports/", include("ejournal.interop.urls")),
     path("archive/", include("ejournal.archive.urls")),
     path("retention/", include("ejournal.retention.urls")),
+    path("status/", include("ejournal.status.urls")),
     path("support/", include("ejournal.support.urls")),
     path("audit/", include("ejournal.audit.urls")),
     path("help/", include("ejournal.help.urls")),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ejournal.retention",
     "ejournal.support",
     "ejournal.help",
+    "ejournal.status",
     "ejournal.home",
     "ejournal.demo",
     "ejournal.access",
@@ -267,9 +268,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # A short trace of each server error for «Состояние системы» (ejournal/status/errors.py).
+        "server_errors": {"class": "ejournal.status.errors.ServerErrorHandler", "level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        "django.request": {"handlers": ["server_errors"], "level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
         # At DEBUG it logs every missing template variable with the whole context (names of the people on
         # the page): never, whatever level the root logger is turned to (152-ФЗ: no personal data in logs).

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ejournal.accounts.models import Role, User
 
-from . import archive, audit, help, hours, interop, notifications, people, printing, reports, retention, roles
+from . import archive, audit, help, hours, interop, notifications, people, printing, reports, retention, roles, status
 from .support import asks as asks_support
 
 
@@ -70,6 +70,8 @@ def menu_for(user: User) -> list[MenuItem]:
         items.append(MenuItem("Реестр хранения", reverse("retention:register")))
     if asks_support(user):
         items.append(MenuItem("Вопросы и обучение", reverse("support:tickets")))
+    if status.reads_status(user):
+        items.append(MenuItem("Состояние системы", reverse("status:page")))
     if help.reads_help(user):
         items.append(MenuItem("Справка", reverse("help:index")))
     if roles.operates_installation(user):

@@ -416,6 +416,7 @@ MATRIX: dict[str, Entry] = {
     "support:signup": P(SCHOOL),
     "support:cancel": P(SCHOOL),
     "support:attendance": P(ADMIN),
+    "status:page": G(READERS),
     # --- help (issue 18): every signed-in person; documents outside one's audience are a 404 (help/tests)
     "help:index": G(SIGNED_IN),
     "help:topic": G(SIGNED_IN),
@@ -469,6 +470,7 @@ MATRIX: dict[str, Entry] = {
     "api-support-trainings": G(SCHOOL),
     "api-support-training-signup": P(SCHOOL, json=True),
     "api-support-training-attendance": G(ADMIN),
+    "api-status": G(READERS),
     "api-journal-lesson": G(JOURNAL_READERS),
     "api-journal-cell": P(ADMIN, "teacher", "class_teacher", method="put", data=CELL, json=True),
     "api-journal-cell-history": G(JOURNAL_READERS),

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("ejournal.api.v1.reports_keeping")),
     path("", include("ejournal.api.v1.hours")),
     path("", include("ejournal.api.v1.help")),
+    path("", include("ejournal.api.v1.status")),
 ]

@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"curriculum"},
     {"journal"},
     {"diary", "notifications", "reports", "interop", "audit", "archive", "printing", "hours"},
-    {"home", "demo", "retention", "help", "support"},
+    {"home", "demo", "retention", "help", "status", "support"},
     {"api"},
 ]
 LAYER_OF = {app: n for n, apps in enumerate(LAYERS) for app in apps}
