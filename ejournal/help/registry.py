@@ -45,6 +45,7 @@ PAGES: dict[str, str] = {
     "hours:index": "hours",
     "hours:teacher": "hours",
     "retention:register": "retention",
+    "status:page": "status",
 }
 
 # Topic -> audience in the help centre. On its own page a topic is always shown: the page is already guarded.
@@ -63,6 +64,7 @@ TOPICS: dict[str, str] = {
     "printing": STAFF,
     "hours": STAFF,
     "retention": MANAGEMENT,
+    "status": MANAGEMENT,
 }
 
 # User doc -> audience. A doc added to docs/user without an entry is shown to the staff only (the safe side).
@@ -81,5 +83,6 @@ DOCS: dict[str, str] = {
     "imports": MANAGEMENT,
     "backups": MANAGEMENT,
     "archive": MANAGEMENT,
+    "status": MANAGEMENT,
 }
 DEFAULT_DOC_AUDIENCE = STAFF
