@@ -72,7 +72,9 @@ def test_denied_users_get_404_and_anonymous_403(marked, other_school):
 def test_archive_as_json(marked):
     delivery.enqueue_due(dt.datetime(2026, 11, 1, 9, 0, tzinfo=TZ))
     body = api(marked.s.deputy).get("/api/v1/reports/archive/").json()
-    assert len(body) == 8
+    # The school summary by four groupings and the journal-keeping analysis, at the quarter's and the month's end.
+    assert len(body) == 10
+    assert sum(1 for row in body if row["title"] == "Анализ работы с классным журналом ЭЖ") == 2
     first = body[0]
     assert first["xlsx"] == reverse("reports:archive_file", args=[first["id"], "xlsx"])
     assert first["as_of"] in ("2026-10-24", "2026-10-31")
