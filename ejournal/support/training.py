@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -20,6 +21,33 @@ from .errors import SupportCode
 from .models import Audience, SignUp, Training
 
 MAX_CAPACITY = 1000
+# The administrator records attendance after a session: past sessions stay on their list this long.
+ATTENDANCE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Row:
+    training: Training
+    taken: int
+    mine: bool  # signed up
+    fits: bool  # of the person's audience: may sign up
+    past: bool
+
+
+def listing(user: User) -> list[Row]:
+    """The sessions a person sees: the administrator every session from the last 30 days on (to record
+    attendance), anyone else the coming sessions of their audience and those they signed up for."""
+    admin = access.answers(user)
+    now = clock.now()
+    since = now - dt.timedelta(days=ATTENDANCE_DAYS) if admin else now
+    mine = set(SignUp.objects.filter(user=user).values_list("training_id", flat=True))
+    audiences = access.audiences_of(user)
+    rows = access.trainings_for(user).filter(starts_at__gte=since).prefetch_related("signups")
+    return [
+        Row(t, len(t.signups.all()), t.pk in mine, t.audience in audiences, t.starts_at <= now)
+        for t in rows
+        if admin or t.audience in audiences or t.pk in mine
+    ]
 
 
 @transaction.atomic

@@ -17,12 +17,11 @@ from ejournal.access import support as access
 from ejournal.access.navigation import menu_for
 from ejournal.accounts.models import User
 from ejournal.core import inputs
-from ejournal.core import time as clock
 from ejournal.core.refusals import refused
 from ejournal.core.requests import current_user
 
 from . import services, training
-from .models import Audience, SignUp, Status, Ticket, Training
+from .models import Audience, Status, Ticket, Training
 
 
 def _text(request: HttpRequest, name: str, limit: int = services.MAX_TEXT) -> str:
@@ -224,13 +223,7 @@ def trainings_page(request: HttpRequest) -> HttpResponse:
             return redirect("support:trainings")
         messages.error(request, refusal.message)
         status = refusal.status
-    mine = set(SignUp.objects.filter(user=user).values_list("training_id", flat=True))
-    audiences = access.audiences_of(user)
-    rows = [
-        (t, t.pk in mine, t.audience in audiences)
-        for t in access.trainings_for(user).filter(starts_at__gte=clock.now()).prefetch_related("signups")
-        if admin or t.audience in audiences or t.pk in mine
-    ]
+    rows = training.listing(user)
     context = {"rows": rows, "answers": admin, "audiences": Audience.choices}
     return render(request, "support/trainings.html", context, status=status)
 

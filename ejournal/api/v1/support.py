@@ -16,11 +16,10 @@ from rest_framework.views import APIView
 from ejournal.access import roles
 from ejournal.access import support as access
 from ejournal.core import inputs
-from ejournal.core import time as clock
 from ejournal.core.errors import ValidationFailed
 from ejournal.core.requests import current_user
 from ejournal.support import services, training
-from ejournal.support.models import SignUp, Ticket, Training
+from ejournal.support.models import Ticket, Training
 
 
 def _data(request: Request) -> Any:
@@ -176,19 +175,8 @@ class Trainings(APIView):
     def get(self, request: Request) -> Response:
         user = current_user(request)
         roles.require(access.asks(user))
-        mine = set(SignUp.objects.filter(user=user).values_list("training_id", flat=True))
-        audiences = access.audiences_of(user)
-        admin = access.answers(user)
-        rows = access.trainings_for(user).filter(starts_at__gte=clock.now()).prefetch_related("signups")
-        return Response(
-            {
-                "trainings": [
-                    _training(t, len(t.signups.all()), t.pk in mine)
-                    for t in rows
-                    if admin or t.audience in audiences or t.pk in mine
-                ]
-            }
-        )
+        rows = training.listing(user)
+        return Response({"trainings": [_training(r.training, r.taken, r.mine) for r in rows]})
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

@@ -45,11 +45,12 @@ def test_publish_refuses_bad_input(small_school, monkeypatch):
     assert not Training.objects.exists()
 
 
-def test_sign_up_full_session_and_cancel(client, small_school, session):
+def test_sign_up_full_session_and_cancel(client, small_school, session, django_assert_max_num_queries):
     s = small_school
     second_parent = s.person("Второва", "Вера", "parent")
     client.force_login(s.parent)
-    page = client.get(reverse("support:trainings")).content.decode()
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("support:trainings")).content.decode()
     assert "Электронный дневник" in page and "Записаться" in page
     client.post(reverse("support:signup", kwargs={"training_id": session.pk}))
     assert SignUp.objects.filter(training=session, user=s.parent).exists()
@@ -85,7 +86,7 @@ def test_class_teachers_audience(small_school, monkeypatch):
         training.sign_up(actor=s.teacher2, training=t)
 
 
-def test_attendance_by_the_administrator_only(client, small_school, session):
+def test_attendance_by_the_administrator_only(client, small_school, session, monkeypatch):
     s = small_school
     training.sign_up(actor=s.parent, training=session)
     client.force_login(s.parent)
@@ -96,6 +97,9 @@ def test_attendance_by_the_administrator_only(client, small_school, session):
         s.parent.short_name
         in client.get(reverse("support:training", kwargs={"training_id": session.pk})).content.decode()
     )
+    # After the session the administrator still finds it on the list and records who came.
+    monkeypatch.setattr(clock, "now", lambda: NOW + dt.timedelta(days=2))
+    assert "прошло" in client.get(reverse("support:trainings")).content.decode()
     client.post(reverse("support:attendance", kwargs={"training_id": session.pk}), {"present": [s.parent.pk]})
     assert SignUp.objects.get(training=session).attended is True
     with pytest.raises(ValidationFailed):
