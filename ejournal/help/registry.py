@@ -73,6 +73,7 @@ DOCS: dict[str, str] = {
     "login": ALL,
     "parents": ALL,
     "notifications": ALL,
+    "support": ALL,
     "teacher": STAFF,
     "class_teacher": STAFF,
     "reports": STAFF,
