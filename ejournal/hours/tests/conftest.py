@@ -15,25 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from ejournal.conftest import SmallSchool, build_small_school
-from ejournal.core import time as clock
 from ejournal.curriculum import lessons as lesson_changes
 from ejournal.curriculum import services as curriculum
 from ejournal.curriculum.models import Lesson
 from ejournal.journal import lessons as journal_lessons
+from ejournal.journal.tests.conftest import set_clock
 
-TZ = ZoneInfo("Asia/Yekaterinburg")
 TODAY = dt.date(2026, 12, 10)
 NOVEMBER = dt.date(2026, 11, 1)
-
-
-def set_clock(monkeypatch: pytest.MonkeyPatch, day: dt.date, hour: int = 15) -> None:
-    moment = dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
-    monkeypatch.setattr(clock, "now", lambda: moment)
 
 
 @dataclass
