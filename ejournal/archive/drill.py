@@ -78,8 +78,9 @@ def run_drill(
     path = path or latest_backup()
     if path is None:
         raise Conflict("Ещё нет ни одной резервной копии: проверять нечего.", code=ArchiveCode.NOT_EMPTY)
-    if not Path(path).is_file():
-        reason = f"Файла копии {path} нет (диск с копиями не подключён?)."
+
+    def failed_before_restore(reason: str) -> DrillResult:
+        """A failure `restore` did not get to log: the drill logs it itself."""
         log_entry(
             kind=LogKind.DRILL,
             status=LogStatus.FAILED,
@@ -89,22 +90,16 @@ def run_drill(
             details={"occasion": occasion, "error": reason},
         )
         return _failed(Path(path), reason)
+
+    if not Path(path).is_file():
+        return failed_before_restore(f"Файла копии {path} нет (диск с копиями не подключён?).")
     try:
         with scratch_target() as target:
             verification = restore(path=Path(path), key=key, target=target, actor=actor, occasion=occasion)
     except DomainError as error:  # refused or interrupted: `restore` has logged it
         return _failed(Path(path), error.message)
     except (OSError, psycopg.Error) as error:  # the scratch database could not be made
-        reason = f"Не удалось создать временную базу для проверки: {error}"
-        log_entry(
-            kind=LogKind.DRILL,
-            status=LogStatus.FAILED,
-            what=f"Проверочное восстановление из {Path(path).name}",
-            where=str(path),
-            actor=actor,
-            details={"occasion": occasion, "error": reason},
-        )
-        return _failed(Path(path), reason)
+        return failed_before_restore(f"Не удалось создать временную базу для проверки: {error}")
     if not verification.ok:
         bad = [t.name for t in verification.tables if not t.ok] + [f.name for f in verification.files if not f.ok]
         return _failed(Path(path), f"Восстановленные данные не совпали с копией: {', '.join(bad)}.", verification)
