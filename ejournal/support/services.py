@@ -218,7 +218,9 @@ def _without_children(school_id: int, text: str) -> str:
 def prepare_escalation(ticket: Ticket) -> str:
     """The message for the regional technical support: what, where, when, the version, the steps — without
     children's personal data (students' names removed); the administrator edits it before sending."""
-    steps = "\n".join(f"- {m.text}" for m in ticket.messages.filter(is_answer=False).order_by("at", "id"))
+    steps = "\n".join(
+        f"- {m.text}" for m in ticket.messages.filter(school_id=ticket.school_id, is_answer=False).order_by("at", "id")
+    )
     asked = ticket.created_at.astimezone(ZoneInfo(ticket.school.timezone))
     text = (
         f"Школа: {ticket.school.name}\n"
@@ -300,7 +302,7 @@ def search_faq(entries: QuerySet[FaqEntry], words: str) -> QuerySet[FaqEntry]:
 
 def draft_faq(ticket: Ticket) -> tuple[str, str]:
     """The question and the last answer of a request, without students' names, for the publishing form."""
-    messages = list(ticket.messages.order_by("at", "id"))
+    messages = list(ticket.messages.filter(school_id=ticket.school_id).order_by("at", "id"))
     question = next((m.text for m in messages if not m.is_answer), "")
     answer = next((m.text for m in reversed(messages) if m.is_answer), "")
     return _without_children(ticket.school_id, question), _without_children(ticket.school_id, answer)

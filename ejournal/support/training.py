@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from ejournal.access import support as access
@@ -40,9 +41,13 @@ def listing(user: User) -> list[Row]:
     admin = access.answers(user)
     now = clock.now()
     since = now - dt.timedelta(days=ATTENDANCE_DAYS) if admin else now
-    mine = set(SignUp.objects.filter(user=user).values_list("training_id", flat=True))
+    mine = set(SignUp.objects.filter(school_id=user.school_id, user=user).values_list("training_id", flat=True))
     audiences = access.audiences_of(user)
-    rows = access.trainings_for(user).filter(starts_at__gte=since).prefetch_related("signups")
+    rows = (
+        access.trainings_for(user)
+        .filter(starts_at__gte=since)
+        .prefetch_related(Prefetch("signups", queryset=SignUp.objects.filter(school_id=user.school_id)))
+    )
     return [
         Row(t, len(t.signups.all()), t.pk in mine, t.audience in audiences, t.starts_at <= now)
         for t in rows
@@ -129,7 +134,7 @@ def cancel(*, actor: User, training: Training) -> bool:
 @transaction.atomic
 def record_attendance(*, actor: User, training: Training, present: Collection[int]) -> int:
     """Who of the signed-up came (`present`: user ids); everyone else signed up was absent."""
-    signups = SignUp.objects.filter(training=training)
+    signups = SignUp.objects.filter(school_id=training.school_id, training=training)
     unknown = set(present) - set(signups.values_list("user_id", flat=True))
     if unknown:
         raise ValidationFailed("Отмечать можно только записавшихся на занятие.", field="present")

@@ -82,8 +82,8 @@ def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
     question, answer = services.draft_faq(ticket) if admin else ("", "")
     context = {
         "ticket": ticket,
-        "thread": ticket.messages.select_related("author"),
-        "history": ticket.status_changes.select_related("actor"),
+        "thread": ticket.messages.filter(school_id=ticket.school_id).select_related("author"),
+        "history": ticket.status_changes.filter(school_id=ticket.school_id).select_related("actor"),
         "answers": admin,
         "open": ticket.status != Status.CLOSED,
         "escalation": ticket.escalation_text or (services.prepare_escalation(ticket) if admin else ""),
@@ -234,7 +234,11 @@ def training_page(request: HttpRequest, training_id: int) -> HttpResponse:
     user = current_user(request)
     roles.require(access.answers(user))
     session = access.training_for(user, training_id)
-    signups = session.signups.select_related("user").order_by("user__last_name", "user__first_name")
+    signups = (
+        session.signups.filter(school_id=session.school_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
     return render(request, "support/training.html", {"t": session, "signups": signups})
 
 

@@ -44,10 +44,12 @@ def _ticket(ticket: Ticket, *, full: bool, admin: bool) -> dict[str, Any]:
     out["context"] = ticket.context
     out["file_name"] = ticket.file_name
     out["messages"] = [
-        {"at": m.at.isoformat(), "text": m.text, "is_answer": m.is_answer} for m in ticket.messages.order_by("at", "id")
+        {"at": m.at.isoformat(), "text": m.text, "is_answer": m.is_answer}
+        for m in ticket.messages.filter(school_id=ticket.school_id).order_by("at", "id")
     ]
     out["history"] = [
-        {"at": h.at.isoformat(), "status": h.status, "note": h.note} for h in ticket.status_changes.order_by("at", "id")
+        {"at": h.at.isoformat(), "status": h.status, "note": h.note}
+        for h in ticket.status_changes.filter(school_id=ticket.school_id).order_by("at", "id")
     ]
     if admin:
         out["author"] = ticket.author.short_name
@@ -91,7 +93,11 @@ class Tickets(APIView):
 
 
 class TicketDetail(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="Обращение: переписка, состояние, история")
+    @extend_schema(
+        operation_id="support_ticket_item",
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Обращение: переписка, состояние, история",
+    )
     def get(self, request: Request, ticket_id: int) -> Response:
         user = current_user(request)
         return Response(_ticket(access.ticket_for(user, ticket_id), full=True, admin=access.answers(user)))
@@ -207,14 +213,14 @@ class TrainingSignUp(APIView):
         user = current_user(request)
         t = access.training_for(user, training_id)
         training.sign_up(actor=user, training=t)
-        return Response(_training(t, t.signups.count(), True))
+        return Response(_training(t, t.signups.filter(school_id=t.school_id).count(), True))
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT}, summary="Отменить запись")
     def delete(self, request: Request, training_id: int) -> Response:
         user = current_user(request)
         t = access.training_for(user, training_id)
         training.cancel(actor=user, training=t)
-        return Response(_training(t, t.signups.count(), False))
+        return Response(_training(t, t.signups.filter(school_id=t.school_id).count(), False))
 
 
 class TrainingAttendance(APIView):
@@ -223,7 +229,7 @@ class TrainingAttendance(APIView):
         user = current_user(request)
         roles.require(access.answers(user))
         t = access.training_for(user, training_id)
-        signups = t.signups.select_related("user").order_by("user__last_name")
+        signups = t.signups.filter(school_id=t.school_id).select_related("user").order_by("user__last_name")
         return Response(
             {"signups": [{"user_id": s.user_id, "name": s.user.short_name, "attended": s.attended} for s in signups]}
         )
